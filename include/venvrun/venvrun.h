@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * libvenvrun: build Python virtual environments (PEP 405) and describe them.
+ * Include this header for all of it; each concept has its own header:
+ *
+ *   venvrun/error.h        the error record, error codes and exit statuses
+ *   venvrun/interpreter.h  interpreter discovery and facts
+ *   venvrun/env.h          creating and reading envs
+ */
+
+#include "venvrun/error.h"
+#include "venvrun/interpreter.h"
+#include "venvrun/env.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+VR_PUBLIC const char *vr_version(void);
+
+#ifdef __cplusplus
+}
+#endif

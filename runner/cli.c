@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "macro.h"
+
+enum {
+	OPT_CLEAR = 0x100,
+	OPT_UPGRADE,
+	OPT_SYSTEM_SITE,
+	OPT_SYMLINKS,
+	OPT_COPIES,
+	OPT_PROMPT,
+	OPT_ACTIVATORS,
+	OPT_NO_SEED,
+	OPT_DRY_RUN,
+	OPT_JSON,
+};
+
+/* getopt_long reports errors through globals; turn them into one error record. */
+static int
+bad_option(char **argv, int c, const struct option *opts, struct vr_error *err)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (c == ':' || (c == '?' && optopt)) {
+		for (const struct option *o = opts; o->name; o++)
+			if (o->val == optopt && o->has_arg)
+				return vr_error_set(err, VR_ERR_USAGE, "option '%s' needs a value", arg);
+		if (optopt && optopt < 0x100 && !strchr(arg, '-'))
+			return vr_error_set(err, VR_ERR_USAGE, "unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		return vr_error_set(err, VR_ERR_USAGE, "option '%s' needs a value", arg);
+	return vr_error_set(err, VR_ERR_USAGE, "unknown option '%s'", arg);
+}
+
+int
+vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_error *err)
+{
+	static const struct option opts[] = {
+		{ "python", required_argument, NULL, 'p' },
+		{ "clear", no_argument, NULL, OPT_CLEAR },
+		{ "upgrade", no_argument, NULL, OPT_UPGRADE },
+		{ "system-site-packages", no_argument, NULL, OPT_SYSTEM_SITE },
+		{ "symlinks", no_argument, NULL, OPT_SYMLINKS },
+		{ "copies", no_argument, NULL, OPT_COPIES },
+		{ "prompt", required_argument, NULL, OPT_PROMPT },
+		{ "activators", required_argument, NULL, OPT_ACTIVATORS },
+		{ "no-seed", no_argument, NULL, OPT_NO_SEED },
+		{ "without-pip", no_argument, NULL, OPT_NO_SEED },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, r;
+
+	*c = (struct vr_cli_create){ 0 };
+	vr_create_options_init(&c->o);
+	vr_discover_options_init(&c->discover);
+	c->o.discover = &c->discover;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:p:vqh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			if (!*optarg)
+				return vr_error_set(err, VR_ERR_USAGE, "-p/--python: empty interpreter spec");
+			c->o.python = optarg;
+			break;
+		case OPT_CLEAR:
+			c->o.clear = true;
+			break;
+		case OPT_UPGRADE:
+			c->o.upgrade = true;
+			break;
+		case OPT_SYSTEM_SITE:
+			c->o.system_site_packages = true;
+			break;
+		case OPT_SYMLINKS:
+			c->o.copies = false;
+			break;
+		case OPT_COPIES:
+			c->o.copies = true;
+			break;
+		case OPT_PROMPT:
+			c->o.prompt = optarg;
+			break;
+		case OPT_ACTIVATORS:
+			r = vr_activators_parse(optarg, &c->o.activators, err);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_NO_SEED:
+			/* Envs are made without pip until seeding exists: accepted so scripts
+			 * written for later versions (and for venv's --without-pip) work. */
+			break;
+		case OPT_DRY_RUN:
+			c->o.dry_run = true;
+			break;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case 'v':
+			c->verbose = true;
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'h':
+			c->help = true;
+			return 0;
+		default:
+			return bad_option(argv, ch, opts, err);
+		}
+	}
+	if (c->o.clear && c->o.upgrade)
+		return vr_error_set(err, VR_ERR_USAGE, "--clear and --upgrade cannot be combined");
+	if (optind >= argc)
+		return vr_error_set(err, VR_ERR_USAGE, "create: missing ENV (the path of the env to create)");
+	if (optind + 1 < argc)
+		return vr_error_set(err, VR_ERR_USAGE, "create: unexpected argument '%s' after ENV", argv[optind + 1]);
+	c->env = argv[optind];
+	return 0;
+}
+
+int
+vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *c, struct vr_error *err)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*c = (struct vr_cli_simple){ 0 };
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case 'v':
+			c->verbose = true;
+			break;
+		case 'h':
+			c->help = true;
+			return 0;
+		default:
+			return bad_option(argv, ch, opts, err);
+		}
+	}
+	if (want_env) {
+		if (optind >= argc)
+			return vr_error_set(err, VR_ERR_USAGE, "%s: missing ENV", argv[0]);
+		c->env = argv[optind++];
+	}
+	if (optind < argc)
+		return vr_error_set(err, VR_ERR_USAGE, "%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
+}
