@@ -189,8 +189,8 @@ END_TEST
 
 START_TEST(rm_rf_refuses_mount_points)
 {
-	char *dir = t_tmpdir("rmmnt"), *mnt = t_strdupf("%s/tree/mnt", dir), *tree = t_strdupf("%s/tree", dir);
-	char *inside = t_strdupf("%s/tree/mnt/file", dir);
+	_cleanup_free_ char *dir = t_tmpdir("rmmnt"), *mnt = t_strdupf("%s/tree/mnt", dir);
+	_cleanup_free_ char *tree = t_strdupf("%s/tree", dir), *inside = t_strdupf("%s/tree/mnt/file", dir);
 	struct vr_error err = VR_ERROR_INIT;
 	struct stat st;
 
@@ -198,7 +198,6 @@ START_TEST(rm_rf_refuses_mount_points)
 	 * be had, since the refusal itself needs a mount to refuse. */
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		fprintf(stderr, "skipping: no private mount namespace (%s)\n", strerror(errno));
-		t_rm_rf(dir);
 		return;
 	}
 	ck_assert_int_eq(mkdir(tree, 0755), 0);
@@ -209,7 +208,6 @@ START_TEST(rm_rf_refuses_mount_points)
 	ck_assert_ptr_nonnull(strstr(err.message, "mount point"));
 	ck_assert_int_eq(stat(inside, &st), 0);
 	umount2(mnt, MNT_DETACH);
-	t_rm_rf(dir);
 }
 END_TEST
 
