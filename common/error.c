@@ -25,6 +25,8 @@ static const char *const code_names[] = {
 	[VR_ERR_BROKEN_ENV - VR_ERR_BASE] = "broken env",
 	[VR_ERR_CANNOT_EXEC - VR_ERR_BASE] = "cannot execute",
 	[VR_ERR_COMMAND_NOT_FOUND - VR_ERR_BASE] = "command not found",
+	[VR_ERR_BAD_POLICY - VR_ERR_BASE] = "bad policy",
+	[VR_ERR_NO_PROFILE - VR_ERR_BASE] = "no such profile",
 };
 
 static int

@@ -48,6 +48,8 @@ enum vr_error_code {
 	VR_ERR_BROKEN_ENV,              /* an env whose base interpreter is gone or changed */
 	VR_ERR_CANNOT_EXEC,             /* a command found but not executable (exit 126) */
 	VR_ERR_COMMAND_NOT_FOUND,       /* a command not found (exit 127) */
+	VR_ERR_BAD_POLICY,              /* a policy or manifest that does not parse or validate */
+	VR_ERR_NO_PROFILE,              /* no profile of that name */
 	VR_ERR_MAX,
 };
 

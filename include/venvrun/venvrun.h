@@ -8,11 +8,13 @@
  *   venvrun/error.h        the error record, error codes and exit statuses
  *   venvrun/interpreter.h  interpreter discovery and facts
  *   venvrun/env.h          creating and reading envs
+ *   venvrun/policy.h       policies and profiles (venvrun.json)
  */
 
 #include "venvrun/error.h"
 #include "venvrun/interpreter.h"
 #include "venvrun/env.h"
+#include "venvrun/policy.h"
 
 #ifdef __cplusplus
 extern "C" {
