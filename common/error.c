@@ -145,10 +145,11 @@ vr_error_format(const struct vr_error *err, char *buf, size_t size)
 		APPEND("; %s", err->hint);
 #undef APPEND
 
-	/* Keep it one line whatever a message or path held. */
+	/* One line, and nothing a terminal would act on, whatever a message, key or path held:
+	 * keys and names can come from files anyone wrote (an env's venvrun.json). */
 	for (size_t i = 0; buf[i]; i++)
-		if (buf[i] == '\n' || buf[i] == '\r')
-			buf[i] = ' ';
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t' ? ' ' : '?';
 	return n < size ? n : size - 1;
 }
 

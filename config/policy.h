@@ -55,9 +55,16 @@ struct vr_schema {
 	const char *key;                 /* NULL ends a table */
 	enum vr_schema_type type;
 	enum vr_merge_rule merge;
-	const char *const *values;       /* VR_T_ENUM: NULL-terminated */
-	long long max;                   /* VR_T_INT: inclusive upper bound (0: none) */
-	const char *default_json;        /* the effective default as JSON text; NULL: none (absent) */
+	/* VR_T_ENUM: the allowed words. VR_T_SIZE/DURATION/COUNT: the words allowed besides a
+	 * number ("unlimited"), NULL for none. VR_T_SYSCALL_LIST: the allowed actions (NULL: a
+	 * list of bare names). NULL-terminated. */
+	const char *const *values;
+	/* VR_T_INT and VR_T_COUNT: inclusive upper bound (0: none). VR_T_DURATION: the step a
+	 * value must be a multiple of, in ms (1000 for whole seconds; 0: any). */
+	long long max;
+	/* The effective default as JSON text; NULL: none (absent). Objects have none: their
+	 * default is built from their fields. */
+	const char *default_json;
 	const struct vr_schema *fields;  /* VR_T_OBJECT */
 	const char *doc;                 /* one line for the man page and check-config --help */
 };
@@ -70,7 +77,8 @@ extern const struct vr_schema vr_policy_schema[];
 /*
  * Validate `doc` against the schema and normalise it in place. `file` names the document in
  * errors: a semantic error is "FILE: filesystem.binds[2].mode: expected \"ro\" or \"rw\"";
- * an unknown key adds "; did you mean 'workdir'?" when a known key is close.
+ * an unknown key adds "; did you mean \"workdir\"?" when a known key is close. errno names
+ * in seccomp.deny are stored as numbers.
  */
 int vr_policy_validate(json_t *doc, const char *file, struct vr_error *err);
 
@@ -95,7 +103,9 @@ int vr_policy_merge_json(json_t *base, json_t *over, const struct vr_schema *sch
 /* The defaults of every key, as one full policy document. */
 json_t *vr_policy_defaults(void);
 
-/* Embedded profiles: name and JSON text, from config/profiles/NAME.json at build time. */
+/* Embedded profiles: name and JSON text (NUL-terminated), from config/profiles/NAME.json
+ * at build time. `len` is 0 in the table: the lengths are symbols of another object file, not
+ * constants here; profiles.c reads them itself. */
 struct vr_embedded_profile {
 	const char *name;
 	const char *text;
@@ -149,11 +159,12 @@ struct vr_policy_values {
 	size_t n_deny, n_allow;
 	const char *const *caps_keep;           /* "CAP_X", NULL-terminated */
 	uint64_t nofile, nproc, as, cpu_s, fsize, core, stack; /* VR_UNLIMITED or a value */
-	uint64_t timeout_ms, grace_ms;          /* 0: no timeout */
-	const char *user, *group, *hostname;    /* NULL: unset */
+	uint64_t timeout_ms, grace_ms;          /* timeout 0 ("0s" or "unlimited"): no timeout */
+	const char *user, *group, *hostname;    /* NULL: unset; user/group are names or numbers */
 };
 
-/* Fill the typed view of an effective policy. The strings point into the policy; the
- * arrays are allocated into `arena` (freed by vr_policy_values_done). */
+/* Fill the typed view of an effective policy. Most strings point into the policy; the
+ * arrays, "K=V" strings and user/group texts are allocated, and freed by
+ * vr_policy_values_done(). */
 int vr_policy_get_values(const struct vr_policy *p, struct vr_policy_values *v, struct vr_error *err);
 void vr_policy_values_done(struct vr_policy_values *v);

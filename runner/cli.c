@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -18,6 +21,8 @@ enum {
 	OPT_NO_SEED,
 	OPT_DRY_RUN,
 	OPT_JSON,
+	OPT_PROFILE,
+	OPT_POLICY,
 };
 
 /* getopt_long reports errors through globals; turn them into one error record. */
@@ -166,5 +171,193 @@ vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *
 	}
 	if (optind < argc)
 		return vr_error_set(err, VR_ERR_USAGE, "%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
+}
+
+int
+vr_cli_parse_describe(int argc, char **argv, struct vr_cli_describe *c, struct vr_error *err)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*c = (struct vr_cli_describe){ 0 };
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case 'v':
+			c->verbose = true;
+			break;
+		case OPT_PROFILE:
+			if (!*optarg)
+				return vr_error_set(err, VR_ERR_USAGE, "--profile: empty profile name");
+			c->profile = optarg;
+			break;
+		case OPT_POLICY:
+			if (!*optarg)
+				return vr_error_set(err, VR_ERR_USAGE, "--policy: empty file name");
+			c->policy = optarg;
+			break;
+		case 'h':
+			c->help = true;
+			return 0;
+		default:
+			return bad_option(argv, ch, opts, err);
+		}
+	}
+	if (optind >= argc)
+		return vr_error_set(err, VR_ERR_USAGE, "%s: missing ENV", argv[0]);
+	c->env = argv[optind++];
+	if (optind < argc)
+		return vr_error_set(err, VR_ERR_USAGE, "%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
+}
+
+int
+vr_cli_parse_files(int argc, char **argv, struct vr_cli_files *c, struct vr_error *err)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	*c = (struct vr_cli_files){ 0 };
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			c->help = true;
+			return 0;
+		default:
+			return bad_option(argv, ch, opts, err);
+		}
+	}
+	if (optind >= argc)
+		return vr_error_set(err, VR_ERR_USAGE, "%s: missing FILE", argv[0]);
+	c->files = argv + optind;
+	c->n = (size_t)(argc - optind);
+	return 0;
+}
+
+enum {
+	OPT_BIND = 0x200,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_SETENV,
+	OPT_KEEP_ENV,
+	OPT_CHDIR,
+	OPT_WRITABLE_ENV,
+	OPT_USERNS,
+	/* --profile and --policy are describe's OPT_PROFILE and OPT_POLICY. */
+};
+
+/* --bind SRC[:DST] as the policy layer's "SRC:DST:MODE" bind. */
+static int
+add_bind(struct vr_policy *flags, const char *arg, const char *mode, const char *opt, struct vr_error *err)
+{
+	_cleanup_free_ char *value = NULL;
+	const char *colon = strchr(arg, ':');
+
+	if (!*arg || colon == arg)
+		return vr_error_set(err, VR_ERR_USAGE, "%s: expected SRC[:DST]", opt);
+	if (asprintf(&value, "%s%s%s:%s", arg, colon ? "" : ":", colon ? "" : arg, mode) < 0)
+		return vr_error_set(err, ENOMEM, "%s", opt);
+	return vr_policy_set(flags, "filesystem.binds", value, opt, err);
+}
+
+int
+vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli_run *c, struct vr_error *err)
+{
+	static const struct option opts[] = {
+		{ "bind", required_argument, NULL, OPT_BIND },
+		{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+		{ "setenv", required_argument, NULL, OPT_SETENV },
+		{ "keep-env", required_argument, NULL, OPT_KEEP_ENV },
+		{ "chdir", required_argument, NULL, OPT_CHDIR },
+		{ "writable-env", no_argument, NULL, OPT_WRITABLE_ENV },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "userns", no_argument, NULL, OPT_USERNS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, r;
+
+	*c = (struct vr_cli_run){ 0 };
+	r = vr_policy_new(&c->flags, err);
+	if (r < 0)
+		return r;
+	optind = 0;
+	opterr = 0;
+	/* "+": stop at ENV, so the command's own options are never read as ours. */
+	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_BIND:
+			r = add_bind(c->flags, optarg, "rw", "--bind", err);
+			break;
+		case OPT_RO_BIND:
+			r = add_bind(c->flags, optarg, "ro", "--ro-bind", err);
+			break;
+		case OPT_TMPFS:
+			r = vr_policy_set(c->flags, "filesystem.tmpfs", optarg, "--tmpfs", err);
+			break;
+		case OPT_SETENV:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return vr_error_set(err, VR_ERR_USAGE, "--setenv: expected NAME=VALUE, not '%s'", optarg);
+			r = vr_policy_set(c->flags, "environment.set", optarg, "--setenv", err);
+			break;
+		case OPT_KEEP_ENV:
+			r = vr_policy_set(c->flags, "environment.pass", optarg, "--keep-env", err);
+			break;
+		case OPT_CHDIR:
+			if (optarg[0] != '/')
+				return vr_error_set(err, VR_ERR_USAGE, "--chdir: '%s' is not an absolute path", optarg);
+			c->chdir = optarg;
+			break;
+		case OPT_WRITABLE_ENV:
+			c->writable_env = true;
+			break;
+		case OPT_PROFILE:
+			c->profile = optarg;
+			break;
+		case OPT_POLICY:
+			c->policy = optarg;
+			break;
+		case OPT_USERNS:
+			c->new_userns = true;
+			break;
+		case 'h':
+			c->help = true;
+			return 0;
+		default:
+			return bad_option(argv, ch, opts, err);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (optind >= argc)
+		return vr_error_set(err, VR_ERR_USAGE, "missing ENV");
+	c->env = argv[optind++];
+	if (optind < argc && streq(argv[optind], "--"))
+		optind++;
+	c->args = argv + optind;
+	c->n_args = argc - optind;
+	if (kind == VR_CLI_RUN && c->n_args == 0)
+		return vr_error_set(err, VR_ERR_USAGE, "missing the command to run: venvrun ENV -- CMD [ARGS...]");
+	if (kind == VR_CLI_SHELL && c->n_args > 0)
+		return vr_error_set(err, VR_ERR_USAGE, "shell: unexpected argument '%s'", c->args[0]);
 	return 0;
 }

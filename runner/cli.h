@@ -32,3 +32,42 @@ struct vr_cli_simple {
 int vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_error *err);
 /* `want_env`: the verb takes exactly one ENV operand. */
 int vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *c, struct vr_error *err);
+
+struct vr_cli_describe {
+	const char *env;
+	const char *profile; /* --profile NAME; NULL: the default profile */
+	const char *policy;  /* --policy FILE; NULL: none */
+	bool json;
+	bool verbose;        /* accepted, as before --profile existed */
+	bool help;
+};
+
+int vr_cli_parse_describe(int argc, char **argv, struct vr_cli_describe *c, struct vr_error *err);
+
+/* A verb whose operands are files (check-config FILE...). */
+struct vr_cli_files {
+	char **files; /* points into argv, NULL-terminated */
+	size_t n;
+	bool help;
+};
+
+int vr_cli_parse_files(int argc, char **argv, struct vr_cli_files *c, struct vr_error *err);
+
+/* run, install and shell: `[OPTIONS] ENV [--] [ARGS...]`. */
+enum vr_cli_run_kind { VR_CLI_RUN, VR_CLI_INSTALL, VR_CLI_SHELL };
+
+struct vr_cli_run {
+	const char *env;
+	const char *profile;
+	const char *policy;
+	const char *chdir;
+	bool writable_env;
+	bool new_userns;
+	bool help;
+	struct vr_policy *flags; /* --bind, --ro-bind, --tmpfs, --setenv, --keep-env; owned */
+	char **args;             /* what follows ENV (after "--"), pointing into argv */
+	int n_args;
+};
+
+/* Parse; c->flags must be freed with vr_policy_free() whatever the result. */
+int vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli_run *c, struct vr_error *err);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "venvrun/venvrun.h"
 
@@ -11,54 +12,39 @@
 #include "macro.h"
 
 static const char usage[] =
-	"Usage: venvrun describe [--json] ENV\n"
+	"Usage: venvrun describe [--json] [--profile NAME] [--policy FILE] ENV\n"
 	"\n"
-	"Show an env's pyvenv.cfg and the base interpreter it runs on. Works for envs made by\n"
-	"venvrun, python -m venv, virtualenv and uv.\n";
+	"Show an env's pyvenv.cfg, the base interpreter it runs on, the effective policy a run in\n"
+	"it would get, and the sandbox: every mount, the namespaces and the environment. Works for\n"
+	"envs made by venvrun, python -m venv, virtualenv and uv.\n"
+	"\n"
+	"      --profile NAME       the profile the policy starts from (default: default)\n"
+	"      --policy FILE        a policy file merged over the profile and ENV/venvrun.json\n"
+	"      --json               print it all as one JSON object\n";
 
 int
 vr_cmd_describe(int argc, char **argv, struct vr_error *err)
 {
-	struct vr_cli_simple c;
-	struct vr_env *env = NULL;
-	struct vr_error base_err = VR_ERROR_INIT;
-	char *base = NULL;
-	const char *key, *value;
+	struct vr_cli_describe c;
+	struct vr_run_options o = { 0 };
+	char *text = NULL;
 	int r;
 
-	r = vr_cli_parse_simple(argc, argv, true, &c, err);
+	r = vr_cli_parse_describe(argc, argv, &c, err);
 	if (r < 0)
 		return r;
 	if (c.help) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	r = vr_env_open(c.env, &env, err);
+	o.profile = c.profile;
+	o.policy_file = c.policy;
+	r = vr_env_describe(c.env, &o, c.json, &text, err);
 	if (r < 0)
 		return r;
-	if (c.json) {
-		char *j = vr_env_to_json(env);
-		if (!j) {
-			vr_env_free(env);
-			return vr_error_set(err, ENOMEM, "describe");
-		}
-		puts(j);
-		free(j);
-		vr_env_free(env);
-		return 0;
-	}
-	printf("env:         %s\n", vr_env_get_path(env));
-	if (vr_env_get_base_interpreter(env, &base, &base_err) >= 0) {
-		printf("interpreter: %s\n", base);
-	} else {
-		char line[VR_ERROR_LINE_MAX];
-		vr_error_format(&base_err, line, sizeof line);
-		printf("interpreter: missing (%s)\n", line);
-	}
-	printf("pyvenv.cfg:\n");
-	for (size_t i = 0; (key = vr_env_get_entry(env, i, &value)); i++)
-		printf("  %s = %s\n", key, value);
-	free(base);
-	vr_env_free(env);
+	fputs(text, stdout);
+	if (c.json)
+		putchar('\n');
+	free(text);
 	return 0;
 }

@@ -32,6 +32,7 @@
 #include "fileio.h"
 #include "interp.h"
 #include "macro.h"
+#include "manifest.h"
 #include "path.h"
 #include "strv.h"
 
@@ -274,6 +275,32 @@ make_prompt(const char *path, const char *given, char **ret, struct vr_error *er
 	return 0;
 }
 
+/*
+ * --upgrade keeps what the env's manifest records beyond the interpreter: "seeded" and its
+ * policy. *ret stays NULL for an env without one (made by another tool). A broken manifest
+ * fails the upgrade before anything is written: rewriting it would lose the policy.
+ */
+static int
+read_kept_manifest(const char *path, json_t **ret, struct vr_error *err)
+{
+	struct vr_error e = VR_ERROR_INIT;
+	_cleanup_free_ char *file = vr_path_join(path, VR_MANIFEST_NAME), *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!file)
+		return vr_error_set(err, ENOMEM, "env manifest");
+	r = vr_read_file_at(AT_FDCWD, file, VR_MANIFEST_FILE_MAX, &text, &len, file, &e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	return vr_manifest_parse_doc(text, len, file, ret, err);
+}
+
 /* --upgrade keeps site-packages, which belongs to one implementation and minor version. */
 static int
 check_upgrade_compatible(const char *path, const struct vr_interpreter *py, char **prompt,
@@ -353,6 +380,7 @@ vr_env_create(const char *env, const struct vr_create_options *opts, struct vr_c
 	_cleanup_(vr_create_result_freep) struct vr_create_result *res = NULL;
 	_cleanup_free_ char *path = NULL, *parent = NULL, *prompt = NULL, *tmp = NULL;
 	_cleanup_strv_free_ char **created = NULL;
+	_cleanup_(json_decrefp) json_t *kept = NULL;
 	_cleanup_close_ int parentfd = -1, tmpfd = -1;
 	struct vr_create_options o;
 	const char *name;
@@ -411,10 +439,13 @@ vr_env_create(const char *env, const struct vr_create_options *opts, struct vr_c
 		r = check_upgrade_compatible(path, res->py, &prompt, &o, err);
 		if (r < 0)
 			goto fail;
+		r = read_kept_manifest(path, &kept, err);
+		if (r < 0)
+			goto fail;
 	}
 	if (!prompt && (r = make_prompt(path, o.prompt, &prompt, err)) < 0)
 		goto fail;
-	r = vr_env_plan_build(path, res->py, &o, prompt, &res->plan, err);
+	r = vr_env_plan_build(path, res->py, &o, prompt, kept, &res->plan, err);
 	if (r < 0)
 		goto fail;
 	if (o.dry_run)

@@ -15,6 +15,7 @@
 #include "env-plan.h"
 #include "fileio.h"
 #include "macro.h"
+#include "manifest.h"
 #include "path.h"
 
 static const char gitignore[] = "# Created by venvrun: an env is not source.\n*\n";
@@ -83,9 +84,9 @@ add_dirs(struct vr_env_plan *p, const char *rel)
 }
 
 static int
-add_file(struct vr_env_plan *p, const char *path, const char *content, size_t len, bool keep)
+add_file_mode(struct vr_env_plan *p, const char *path, const char *content, size_t len, mode_t mode, bool keep)
 {
-	struct vr_env_entry *e = add(p, VR_ENTRY_FILE, path, 0666);
+	struct vr_env_entry *e = add(p, VR_ENTRY_FILE, path, mode);
 
 	if (!e)
 		return -ENOMEM;
@@ -97,6 +98,12 @@ add_file(struct vr_env_plan *p, const char *path, const char *content, size_t le
 	e->len = len;
 	e->keep = keep;
 	return 0;
+}
+
+static int
+add_file(struct vr_env_plan *p, const char *path, const char *content, size_t len, bool keep)
+{
+	return add_file_mode(p, path, content, len, 0666, keep);
 }
 
 static int
@@ -193,10 +200,10 @@ build_cfg(struct vr_env_plan *p, const struct vr_interpreter *py, const struct v
 
 int
 vr_env_plan_build(const char *path, const struct vr_interpreter *py, const struct vr_create_options *o,
-		  const char *prompt, struct vr_env_plan **ret, struct vr_error *err)
+		  const char *prompt, json_t *kept, struct vr_env_plan **ret, struct vr_error *err)
 {
 	_cleanup_(vr_env_plan_freep) struct vr_env_plan *p = NULL;
-	_cleanup_free_ char *cfgtext = NULL;
+	_cleanup_free_ char *cfgtext = NULL, *manifest = NULL;
 	struct vr_activate_file *files = NULL;
 	const char *bin = vr_interpreter_venv_path(py, "scripts");
 	const char *purelib = vr_interpreter_venv_path(py, "purelib");
@@ -253,6 +260,14 @@ vr_env_plan_build(const char *path, const struct vr_interpreter *py, const struc
 	if ((r = add_file(p, ".gitignore", gitignore, sizeof gitignore - 1, true)) < 0 ||
 	    (r = add_file(p, "CACHEDIR.TAG", cachedir_tag, sizeof cachedir_tag - 1, true)) < 0)
 		return vr_error_set(err, r, "env plan");
+
+	/* The manifest: what made the env, and its policy layer. Before pyvenv.cfg, so that
+	 * a directory that is an env always has it (once venvrun made it). */
+	manifest = vr_manifest_format_full(py->impl_name, py->version, py->executable,
+					   kept ? json_object_get(kept, "seeded") : NULL,
+					   kept ? json_object_get(kept, "policy") : NULL);
+	if (!manifest || (r = add_file_mode(p, VR_MANIFEST_NAME, manifest, strlen(manifest), 0644, false)) < 0)
+		return vr_error_set(err, ENOMEM, "env plan");
 
 	cfgtext = vr_pyvenv_cfg_format(&p->cfg);
 	if (!cfgtext || (r = add_file(p, "pyvenv.cfg", cfgtext, strlen(cfgtext), false)) < 0)

@@ -37,8 +37,10 @@ struct vr_env_plan {
 	size_t n;
 };
 
+/* `kept`: the env's existing manifest (venvrun.json) when upgrading, whose "seeded" and
+ * "policy" carry over into the new one; NULL: a fresh manifest. */
 int vr_env_plan_build(const char *path, const struct vr_interpreter *py, const struct vr_create_options *o,
-		      const char *prompt, struct vr_env_plan **ret, struct vr_error *err);
+		      const char *prompt, json_t *kept, struct vr_env_plan **ret, struct vr_error *err);
 
 enum vr_plan_write_flags {
 	/* Write into an existing env: directories may exist, files are replaced atomically,

@@ -181,6 +181,18 @@ vr_env_get_base_interpreter(const struct vr_env *env, char **ret, struct vr_erro
 		if (executable_at(p))
 			return (*ret = strdup(p)) ? 0 : vr_error_set(err, ENOMEM, "env");
 	}
+	/* The env's own bin/python says which interpreter it runs when it links out of the
+	 * env (venv's default): better than guessing a name in `home`, which for a PyPy env
+	 * without an implementation key would find CPython's python3 beside it. */
+	if (!named) {
+		_cleanup_free_ char *link = vr_path_join(env->path, "bin/python");
+		_cleanup_free_ char *real = link ? realpath(link, NULL) : NULL;
+
+		if (real && !vr_path_is_ancestor(env->path, real) && executable_at(real)) {
+			*ret = TAKE_PTR(real);
+			return 0;
+		}
+	}
 	home = vr_env_get(env, "home");
 	version = vr_env_get(env, "version_info");
 	if (!version)

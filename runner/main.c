@@ -11,29 +11,60 @@
 #include "macro.h"
 
 static const char usage[] =
-	"Usage: venvrun COMMAND [OPTIONS] ...\n"
+	"Usage: venvrun [run] [OPTIONS] ENV -- CMD [ARGS...]\n"
+	"       venvrun COMMAND [OPTIONS] ...\n"
 	"\n"
-	"Create Python virtual environments (PEP 405) and describe them.\n"
+	"Create Python virtual environments (PEP 405) and run programs in them, in a sandbox\n"
+	"where only the env's packages and its interpreter exist.\n"
 	"\n"
 	"Commands:\n"
+	"  [run] ENV -- CMD [ARGS...] run CMD in ENV's sandbox (see 'venvrun run --help')\n"
+	"  install ENV [PIP-ARGS...]  run ENV's pip in the sandbox, the env writable\n"
+	"  shell ENV                  an interactive shell in the sandbox, the env activated\n"
 	"  create [OPTIONS] ENV       create an env (see 'venvrun create --help')\n"
-	"  describe [--json] ENV      show an env's pyvenv.cfg and base interpreter\n"
+	"  describe [--json] [--profile NAME] [--policy FILE] ENV\n"
+	"                             show an env's pyvenv.cfg, base interpreter, policy and the\n"
+	"                             sandbox a run would get\n"
 	"  interpreters [--json] [-v] list the Python interpreters discovery finds\n"
+	"  profiles [--json]          list the policy profiles and where they come from\n"
+	"  check-config FILE...       validate policy files and env manifests (venvrun.json)\n"
 	"  help                       show this help\n"
 	"  version                    show the version\n"
 	"\n"
 	"ENV is a path; a bare name that is not a directory here names an env under\n"
 	"$VENVRUN_HOME (default ~/.local/share/venvrun/envs).\n"
-	"Exit status: 0 on success, 125 when venvrun fails. See venvrun(1).\n";
+	"Exit status: a run's is the program's (128+N for signal N); 125 when venvrun fails,\n"
+	"126 when the command cannot be executed, 127 when it is not found. See venvrun(1).\n";
 
 static const struct {
 	const char *verb;
 	int (*run)(int argc, char **argv, struct vr_error *err);
 } verbs[] = {
+	{ "check-config", vr_cmd_check_config },
 	{ "create", vr_cmd_create },
 	{ "describe", vr_cmd_describe },
+	{ "install", vr_cmd_install },
 	{ "interpreters", vr_cmd_interpreters },
+	{ "profiles", vr_cmd_profiles },
+	{ "run", vr_cmd_run },
+	{ "shell", vr_cmd_shell },
 };
+
+/* Print the error of a failed verb and map it to the exit status; a verb's own status
+ * (run's program) passes through. */
+static int
+finish(int r, struct vr_error *err)
+{
+	char line[VR_ERROR_LINE_MAX];
+
+	if (fflush(stdout) != 0 && r >= 0)
+		r = vr_error_set(err, EIO, "writing the output");
+	if (r >= 0)
+		return r;
+	vr_error_format(err, line, sizeof line);
+	fprintf(stderr, "venvrun: %s\n", line);
+	return vr_exit_status(r);
+}
 
 void
 vr_cmd_explain(void *userdata _unused_, const char *line)
@@ -45,7 +76,6 @@ int
 main(int argc, char **argv)
 {
 	struct vr_error err = VR_ERROR_INIT;
-	char line[VR_ERROR_LINE_MAX];
 	const char *verb = argc > 1 ? argv[1] : NULL;
 	int r;
 
@@ -60,16 +90,12 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
 		if (!streq(verb, verbs[i].verb))
 			continue;
-		r = verbs[i].run(argc - 1, argv + 1, &err);
-		if (fflush(stdout) != 0 && r >= 0)
-			r = vr_error_set(&err, EIO, "writing the output");
-		if (r < 0) {
-			vr_error_format(&err, line, sizeof line);
-			fprintf(stderr, "venvrun: %s\n", line);
-			return vr_exit_status(r);
-		}
-		return 0;
+		return finish(verbs[i].run(argc - 1, argv + 1, &err), &err);
 	}
-	fprintf(stderr, "venvrun: unknown command '%s'; see 'venvrun help'\n", verb);
-	return VR_EXIT_FAILURE;
+	/* Not a verb: `venvrun [OPTIONS] ENV -- CMD`, the main job. argv[0] stays the
+	 * program name for the option parser. A lone word is more likely a mistyped verb. */
+	r = vr_cmd_run(argc, argv, &err);
+	if (r == -VR_ERR_USAGE && argc == 2 && verb[0] != '-')
+		vr_error_set_hint(&err, "'%s' is not a venvrun command either; see 'venvrun help'", verb);
+	return finish(r, &err);
 }

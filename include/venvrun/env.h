@@ -27,6 +27,8 @@
 
 #include "venvrun/error.h"
 #include "venvrun/interpreter.h"
+#include "venvrun/plan.h"
+#include "venvrun/policy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,6 +106,39 @@ VR_PUBLIC const char *vr_env_get_entry(const struct vr_env *env, size_t i, const
 VR_PUBLIC int vr_env_get_base_interpreter(const struct vr_env *env, char **ret, struct vr_error *err);
 /* The env's pyvenv.cfg and base interpreter as a JSON object text; caller frees. */
 VR_PUBLIC char *vr_env_to_json(const struct vr_env *env);
+
+/* How to run something in an env: the policy layers and the command. */
+struct vr_run_options {
+	const char *profile;           /* NULL: "default" */
+	const char *policy_file;       /* --policy FILE; NULL: none */
+	const struct vr_policy *flags; /* command-line flags as the top policy layer; NULL: none */
+	char *const *argv;             /* the command; argv[0] is looked up on the env's PATH inside */
+	const char *chdir;             /* where the program starts inside; NULL: the working directory */
+	bool writable_env;             /* the env read-write (install) */
+	bool interactive;              /* an interactive shell (sets VIRTUAL_ENV_PROMPT) */
+	bool new_userns;               /* a new user namespace even when started as root */
+};
+
+/*
+ * The sandbox plan for running o->argv in `env`: the env's pyvenv.cfg and base interpreter
+ * (facts from the cache: no Python runs), the effective policy (profile, ENV/venvrun.json,
+ * --policy, flags), and the mounts that follow from them. VR_ERR_BROKEN_ENV when the base
+ * interpreter is gone (the hint says to run `venvrun create --upgrade`). Run it with
+ * vr_plan_run() (run.h); print it with vr_plan_describe().
+ */
+VR_PUBLIC int vr_env_plan(const char *env, const struct vr_run_options *o, struct vr_plan **ret,
+			  struct vr_error *err);
+
+/*
+ * Everything about an env a person or a tool needs before running something in it: its
+ * path, pyvenv.cfg, base interpreter, the effective policy for o (profile, policy file,
+ * flags) and the sandbox plan a run of o->argv (NULL: "python") would get. As JSON
+ * ({"path", "pyvenv_cfg", "base_interpreter", "policy", "plan"}) or as text. An env whose
+ * base interpreter is gone is still described (no plan; "broken" says why); a bad policy
+ * is an error. Caller frees *ret.
+ */
+VR_PUBLIC int vr_env_describe(const char *env, const struct vr_run_options *o, bool json, char **ret,
+			      struct vr_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,12 +9,16 @@
  *   venvrun/interpreter.h  interpreter discovery and facts
  *   venvrun/env.h          creating and reading envs
  *   venvrun/policy.h       policies and profiles (venvrun.json)
+ *   venvrun/plan.h         the sandbox plan, as data
+ *   venvrun/run.h          executing a plan
  */
 
 #include "venvrun/error.h"
 #include "venvrun/interpreter.h"
 #include "venvrun/env.h"
 #include "venvrun/policy.h"
+#include "venvrun/plan.h"
+#include "venvrun/run.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,10 +1,26 @@
-# The demo app: what a program run in a venvrun env sees of Python.
-import site
+# The demo app: what a program run by venvrun sees of the machine.
+import os
 import sys
 
-print("python    ", sys.version.split()[0], "at", sys.executable)
-print("sys.prefix", sys.prefix, "(the env)")
-print("base      ", sys.base_prefix, "(the interpreter it runs on)")
-print("in an env ", sys.prefix != sys.base_prefix)
-print("site dirs ", [p for p in sys.path if p.endswith("-packages")])
-print("user site ", site.ENABLE_USER_SITE)
+
+def listing(path):
+    try:
+        entries = os.listdir(path)
+    except OSError as e:
+        return "absent (%s)" % e.strerror
+    return "empty" if not entries else "%d entries" % len(entries)
+
+
+print("python      ", sys.version.split()[0], "at", sys.executable)
+print("sys.prefix  ", sys.prefix, "(the env)")
+print("sys.path    ", [p for p in sys.path if p])
+print("pid         ", os.getpid(), "(PID 1 is venvrun's init)")
+print("/           ", sorted(os.listdir("/")))
+for path in ("/root", "/home", "/run", os.path.expanduser("~"),
+             "/usr/lib/python3/dist-packages"):
+    print("%-12s" % path, listing(path))
+try:
+    open(os.path.join(sys.prefix, "written-by-demo"), "w")
+    print("env         ", "writable")
+except OSError as e:
+    print("env         ", "read-only (%s)" % e.strerror)

@@ -600,6 +600,21 @@ START_TEST(reads_envs_made_by_venv_and_virtualenv)
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "--clear", "-p", "/usr/bin/python3", v, NULL), 0);
 	ck_assert(!has_marker(v));
 
+	/* PyPy's venv writes no implementation key: the env's bin/python tells. */
+	if (access("/usr/bin/pypy3", X_OK) == 0) {
+		_cleanup_free_ char *pv = path_in("made-by-pypy-venv"), *preal = realpath("/usr/bin/pypy3", NULL);
+		char *mkp[] = { "/usr/bin/pypy3", "-m", "venv", "--without-pip", pv, NULL };
+
+		ck_assert_int_eq(t_run(mkp, NULL, NULL, NULL, NULL), 0);
+		free(out);
+		out = NULL;
+		ck_assert_int_eq(vr(&out, NULL, "describe", "--json", pv, NULL), 0);
+		j = json_loads(out, 0, &jerr);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(jstr(j, "base_interpreter"), preal);
+		json_decref(j);
+	}
+
 	if (!virtualenv) {
 		fprintf(stderr, "note: virtualenv is not installed; its envs are not tested\n");
 		return;
@@ -646,7 +661,7 @@ START_TEST(bad_input_is_one_line_and_changes_nothing)
 		{ { "create", deep, "extra" }, "unexpected argument" },
 		{ { "describe", x }, "no such env" },
 		{ { "describe", notenv }, "NUL" },
-		{ { "frobnicate" }, "unknown command" },
+		{ { "frobnicate" }, "'frobnicate' is not a venvrun command" },
 	};
 
 	t_write_file(file, "x", false);

@@ -77,6 +77,11 @@ START_TEST(format_is_one_line_and_bounded)
 	ck_assert_str_eq(line, "/a b: two lines");
 	ck_assert_uint_eq(vr_error_format(&err, tiny, sizeof tiny), 7);
 	ck_assert_str_eq(tiny, "/a b: t");
+
+	/* A terminal escape from a file's key never reaches the terminal. */
+	vr_error_set_at(&err, VR_ERR_BAD_POLICY, "f.json", "\x1b[31mred: unknown key\x07");
+	vr_error_format(&err, line, sizeof line);
+	ck_assert_str_eq(line, "f.json: ?[31mred: unknown key?");
 }
 END_TEST
 
