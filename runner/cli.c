@@ -190,7 +190,7 @@ vr_cli_parse_describe(int argc, char **argv, struct vr_cli_describe *c, struct v
 	*c = (struct vr_cli_describe){ 0 };
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
 			c->json = true;

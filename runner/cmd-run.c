@@ -32,9 +32,10 @@ static const char usage_run[] =
 	"Exit status: the program's; 128+N when it died of signal N; 125 when venvrun failed;\n"
 	"126 when CMD cannot be executed; 127 when it is not found.\n";
 
-static const char usage_install[] = "Usage: venvrun install [OPTIONS] ENV [PIP-ARGS...]\n"
+static const char usage_install[] = "Usage: venvrun install [OPTIONS] ENV [--] [PIP-INSTALL-ARGS...]\n"
 				    "\n"
-				    "Run ENV's pip in the sandbox with ENV writable: venvrun install ENV -- requests\n"
+				    "Run 'pip install' of ENV's pip in the sandbox with ENV writable:\n"
+				    "venvrun install ENV -- requests\n"
 				    "Takes the options of 'venvrun run'.\n";
 
 static const char usage_shell[] = "Usage: venvrun shell [OPTIONS] ENV\n"
@@ -62,16 +63,18 @@ run_kind(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_error *err)
 
 	/* install runs the env's own pip; shell an interactive shell (the env's bin first on
 	 * PATH, so "python" inside is the env's). */
-	cmd = calloc((size_t)c.n_args + 4, sizeof(char *));
+	cmd = calloc((size_t)c.n_args + 5, sizeof(char *));
 	if (!cmd) {
 		vr_policy_free(c.flags);
 		return vr_error_set(err, ENOMEM, "command");
 	}
 	if (kind == VR_CLI_INSTALL) {
+		/* `venvrun install ENV -- requests` is `pip install requests` in the env. */
 		cmd[0] = "python";
 		cmd[1] = "-m";
 		cmd[2] = "pip";
-		memcpy(cmd + 3, c.args, (size_t)c.n_args * sizeof(char *));
+		cmd[3] = "install";
+		memcpy(cmd + 4, c.args, (size_t)c.n_args * sizeof(char *));
 	} else if (kind == VR_CLI_SHELL) {
 		cmd[0] = "bash";
 		cmd[1] = "-i";

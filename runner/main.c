@@ -19,7 +19,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  [run] ENV -- CMD [ARGS...] run CMD in ENV's sandbox (see 'venvrun run --help')\n"
-	"  install ENV [PIP-ARGS...]  run ENV's pip in the sandbox, the env writable\n"
+	"  install ENV [--] PKG...    pip install PKG... with ENV's pip in the sandbox, env writable\n"
 	"  shell ENV                  an interactive shell in the sandbox, the env activated\n"
 	"  create [OPTIONS] ENV       create an env (see 'venvrun create --help')\n"
 	"  describe [--json] [--profile NAME] [--policy FILE] ENV\n"

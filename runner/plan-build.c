@@ -14,12 +14,13 @@
  *      python to the base interpreter;
  *   7. the policy's binds and tmpfs: what the user asked for comes after the defaults;
  *   8. the hides, last, so that no later mount can bring a hidden path back.
+ *
+ * This file collects the mounts and puts the plan together; plan-hide.c works out the
+ * hides (8), plan-env.c the program's environment.
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -35,15 +36,8 @@
 #include "log.h"
 #include "macro.h"
 #include "path.h"
-#include "plan-build.h"
+#include "plan-build-internal.h"
 #include "strv.h"
-
-/* Variables that change what code is loaded: they pass only when named on purpose. */
-static const char *const guarded_vars[] = {
-	"PYTHONPATH",	   "PYTHONHOME",       "PYTHONSTARTUP",
-	"PYTHONUSERBASE",  "PYTHONPLATLIBDIR", "LD_PRELOAD",
-	"LD_LIBRARY_PATH", "LD_AUDIT",	       NULL,
-};
 
 /* The parts of /etc programs need. Not shadow, gshadow, sudoers, ssh/: nothing secret. */
 static const char *const etc_entries[] = {
@@ -53,50 +47,11 @@ static const char *const etc_entries[] = {
 };
 
 static const char *const usr_links[] = { "bin", "sbin", "lib", "lib64", "lib32", "libx32", NULL };
-/* Where other Python installations' library directories live. */
-static const char *const lib_dirs[] = { "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64", NULL };
-/* Where other Python executables live (/bin and /sbin matter only when not links to /usr). */
-static const char *const bin_dirs[] = { "/usr/bin", "/usr/local/bin", "/usr/sbin", "/usr/local/sbin",
-					"/bin",	    "/sbin",	      NULL };
 
 #define MAX_LINK_HOPS 40
-#define MAX_PROTECTED_EXES 4
-
-struct pb_mount {
-	enum vr_mount_type type;
-	char *source; /* a host path; a link's text; NULL */
-	char *target;
-	unsigned flags;
-	bool user;	  /* asked for (env, working directory, policy): a conflict is an error */
-	bool dropped;	  /* under a hidden path and not asked for: left out */
-	const char *what; /* names it in errors */
-	const char *hint;
-};
-
-struct pb {
-	const struct vr_plan_request *req;
-	struct pb_mount *m;
-	size_t n, cap;
-	char **cand;			      /* host real paths to hide wherever a bind brings them in */
-	char **protect;			      /* host real paths that stay visible: no hide covers them */
-	char **hides;			      /* the hides, as paths inside */
-	struct stat exes[MAX_PROTECTED_EXES]; /* the base interpreter and the env's python */
-	size_t n_exes;
-	char *home;	   /* the caller's $HOME when usable: an empty tmpfs there */
-	char *home_inside; /* $HOME inside */
-	char *env_path, *env_real, *cwd, *cwd_inside;
-	bool workdir_bound;
-};
-
-static inline void
-closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
 
 static void
-pb_done(struct pb *b)
+pb_done(struct vr_pb *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->m[i].source);
@@ -106,6 +61,7 @@ pb_done(struct pb *b)
 	vr_strv_free(b->cand);
 	vr_strv_free(b->protect);
 	vr_strv_free(b->hides);
+	vr_strv_free(b->links);
 	free(b->home);
 	free(b->home_inside);
 	free(b->env_path);
@@ -114,8 +70,8 @@ pb_done(struct pb *b)
 	free(b->cwd_inside);
 }
 
-static char *
-real_path(const char *p)
+char *
+vr_pb_real_path(const char *p)
 {
 	return p && p[0] == '/' ? realpath(p, NULL) : NULL;
 }
@@ -132,26 +88,25 @@ read_link(const char *path)
 	return strdup(buf);
 }
 
-static bool
-is_dir(const char *p)
+bool
+vr_pb_is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* `path` moved from under `from` to under `to` (from is path or one of its parents). */
-static char *
-rebase(const char *path, const char *from, const char *to)
+char *
+vr_pb_rebase(const char *path, const char *from, const char *to)
 {
 	const char *rest = streq(from, "/") ? path : path + strlen(from);
 	return *rest ? vr_path_join(to, rest) : strdup(to);
 }
 
 static int
-pb_add(struct pb *b, enum vr_mount_type type, const char *source, const char *target, unsigned flags, bool user,
+pb_add(struct vr_pb *b, enum vr_mount_type type, const char *source, const char *target, unsigned flags, bool user,
        const char *what, const char *hint)
 {
-	struct pb_mount *m;
+	struct vr_pb_mount *m;
 
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
@@ -162,7 +117,7 @@ pb_add(struct pb *b, enum vr_mount_type type, const char *source, const char *ta
 		b->cap = cap;
 	}
 	m = &b->m[b->n];
-	*m = (struct pb_mount){ .type = type, .flags = flags, .user = user, .what = what, .hint = hint };
+	*m = (struct vr_pb_mount){ .type = type, .flags = flags, .user = user, .what = what, .hint = hint };
 	m->target = strdup(target);
 	m->source = source ? strdup(source) : NULL;
 	if (!m->target || (source && !m->source)) {
@@ -177,8 +132,8 @@ pb_add(struct pb *b, enum vr_mount_type type, const char *source, const char *ta
 	return 0;
 }
 
-static const struct pb_mount *
-pb_find_target(const struct pb *b, const char *target)
+const struct vr_pb_mount *
+vr_pb_find_target(const struct vr_pb *b, const char *target)
 {
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->m[i].dropped && streq(b->m[i].target, target))
@@ -188,7 +143,7 @@ pb_find_target(const struct pb *b, const char *target)
 
 /* Whether a mount so far lands on `path` or below it. */
 static bool
-pb_has_target_under(const struct pb *b, const char *path)
+pb_has_target_under(const struct vr_pb *b, const char *path)
 {
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->m[i].dropped && vr_path_is_ancestor(path, b->m[i].target))
@@ -198,31 +153,31 @@ pb_has_target_under(const struct pb *b, const char *path)
 
 /* The host path that `inside` shows, by the mounts so far: the last one whose target is
  * `inside` or one of its parents decides. NULL when that is not a bind, or none is. */
-static char *
-pb_host_path(const struct pb *b, const char *inside)
+char *
+vr_pb_host_path(const struct vr_pb *b, const char *inside)
 {
 	for (size_t i = b->n; i-- > 0;) {
-		const struct pb_mount *m = &b->m[i];
+		const struct vr_pb_mount *m = &b->m[i];
 
 		if (m->dropped || !vr_path_is_ancestor(m->target, inside))
 			continue;
-		return m->type == VR_MNT_BIND ? rebase(inside, m->target, m->source) : NULL;
+		return m->type == VR_MNT_BIND ? vr_pb_rebase(inside, m->target, m->source) : NULL;
 	}
 	return NULL;
 }
 
 /* Whether the host path `path` is there inside, at the same path. */
 static bool
-pb_covered(const struct pb *b, const char *path)
+pb_covered(const struct vr_pb *b, const char *path)
 {
-	_cleanup_free_ char *host = pb_host_path(b, path);
+	_cleanup_free_ char *host = vr_pb_host_path(b, path);
 	return host && streq(host, path);
 }
 
-static int
-push_real(char ***v, const char *path)
+int
+vr_pb_push_real(char ***v, const char *path)
 {
-	_cleanup_free_ char *r = real_path(path);
+	_cleanup_free_ char *r = vr_pb_real_path(path);
 	if (!r || vr_strv_contains(*v, r))
 		return 0;
 	return vr_strv_consume(v, TAKE_PTR(r));
@@ -231,13 +186,13 @@ push_real(char ***v, const char *path)
 /* --- 1. the system --------------------------------------------------------------------- */
 
 static int
-add_system(struct pb *b)
+add_system(struct vr_pb *b)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	int r;
 
-	if (is_dir("/usr")) {
+	if (vr_pb_is_dir("/usr")) {
 		r = pb_add(b, VR_MNT_BIND, "/usr", "/usr", VR_MNT_F_RO, false, "/usr", NULL);
 		if (r < 0)
 			return r;
@@ -267,7 +222,7 @@ add_system(struct pb *b)
 			/* A link into /usr stays a link (its text names the time zone of
 			 * /etc/localtime); one elsewhere (resolv.conf into /run) brings only its
 			 * file, never the directory it lives in; one into /proc (mtab) nothing. */
-			_cleanup_free_ char *real = real_path(path), *text = read_link(path);
+			_cleanup_free_ char *real = vr_pb_real_path(path), *text = read_link(path);
 			if (!real || !text || vr_path_is_ancestor("/proc", real) || vr_path_is_ancestor("/sys", real) ||
 			    vr_path_is_ancestor("/dev", real))
 				continue;
@@ -283,13 +238,13 @@ add_system(struct pb *b)
 			return r;
 	}
 	/* The CA store is public; the keys beside it are not. */
-	return push_real(&b->cand, "/etc/ssl/private");
+	return vr_pb_push_real(&b->cand, "/etc/ssl/private");
 }
 
 /* --- 2. fresh mounts ------------------------------------------------------------------- */
 
 static int
-resolve_home(struct pb *b)
+resolve_home(struct vr_pb *b)
 {
 	static const char *const system[] = { "/usr", "/etc", "/proc", "/dev", "/sys", NULL };
 	static const char *const fresh[] = { "/proc", "/dev", "/tmp", "/var/tmp", NULL };
@@ -327,7 +282,7 @@ resolve_home(struct pb *b)
 }
 
 static int
-add_fresh(struct pb *b)
+add_fresh(struct vr_pb *b)
 {
 	int r;
 
@@ -347,7 +302,7 @@ add_fresh(struct pb *b)
  * directory (/opt holds other things), $HOME or a parent of it, or anything holding a
  * mount made so far. */
 static bool
-pb_too_broad(const struct pb *b, const char *p)
+pb_too_broad(const struct vr_pb *b, const char *p)
 {
 	size_t depth = 0;
 
@@ -357,9 +312,9 @@ pb_too_broad(const struct pb *b, const char *p)
 }
 
 static int
-add_base_dir(struct pb *b, const char *real, const char *what)
+add_base_dir(struct vr_pb *b, const char *real, const char *what)
 {
-	if (!real || !is_dir(real) || pb_covered(b, real))
+	if (!real || !vr_pb_is_dir(real) || pb_covered(b, real))
 		return 0;
 	if (pb_too_broad(b, real)) {
 		vr_debug("not binding %s '%s': it holds more than the interpreter", what, real);
@@ -369,35 +324,35 @@ add_base_dir(struct pb *b, const char *real, const char *what)
 }
 
 static int
-protect_exe(struct pb *b, const char *path)
+protect_exe(struct vr_pb *b, const char *path)
 {
 	struct stat st;
 
-	if (!path || stat(path, &st) < 0 || b->n_exes == MAX_PROTECTED_EXES)
+	if (!path || stat(path, &st) < 0 || b->n_exes == VR_PB_MAX_PROTECTED_EXES)
 		return 0;
 	b->exes[b->n_exes++] = st;
-	return push_real(&b->protect, path);
+	return vr_pb_push_real(&b->protect, path);
 }
 
 static int
-add_base(struct pb *b)
+add_base(struct vr_pb *b)
 {
 	const struct vr_interpreter *py = b->req->base;
 	const char *exe = vr_interpreter_get_executable(py);
 	const char *facts[] = { "stdlib", "platstdlib", "shared_library", "base_prefix", "base_exec_prefix" };
-	_cleanup_free_ char *prefix = real_path(vr_interpreter_info_str(py, "base_prefix"));
-	_cleanup_free_ char *exec_prefix = real_path(vr_interpreter_info_str(py, "base_exec_prefix"));
-	_cleanup_free_ char *stdlib = real_path(vr_interpreter_info_str(py, "stdlib"));
-	_cleanup_free_ char *platstdlib = real_path(vr_interpreter_info_str(py, "platstdlib"));
-	_cleanup_free_ char *shlib = real_path(vr_interpreter_info_str(py, "shared_library"));
+	_cleanup_free_ char *prefix = vr_pb_real_path(vr_interpreter_info_str(py, "base_prefix"));
+	_cleanup_free_ char *exec_prefix = vr_pb_real_path(vr_interpreter_info_str(py, "base_exec_prefix"));
+	_cleanup_free_ char *stdlib = vr_pb_real_path(vr_interpreter_info_str(py, "stdlib"));
+	_cleanup_free_ char *platstdlib = vr_pb_real_path(vr_interpreter_info_str(py, "platstdlib"));
+	_cleanup_free_ char *shlib = vr_pb_real_path(vr_interpreter_info_str(py, "shared_library"));
 	_cleanup_free_ char *shlib_dir = shlib ? vr_path_dirname(shlib) : NULL;
-	_cleanup_free_ char *exe_real = real_path(exe);
+	_cleanup_free_ char *exe_real = vr_pb_real_path(exe);
 	int r;
 
 	if (!exe_real)
 		return -VR_ERR_BROKEN_ENV;
 	for (size_t i = 0; i < ELEMENTSOF(facts); i++)
-		if ((r = push_real(&b->protect, vr_interpreter_info_str(py, facts[i]))) < 0)
+		if ((r = vr_pb_push_real(&b->protect, vr_interpreter_info_str(py, facts[i]))) < 0)
 			return r;
 	if ((r = protect_exe(b, exe_real)) < 0)
 		return r;
@@ -426,7 +381,7 @@ add_base(struct pb *b)
 /* --- 4.-6. the working directory, the env, the links between them and the base ------ */
 
 static int
-add_workdir(struct pb *b)
+add_workdir(struct vr_pb *b)
 {
 	enum vr_mode mode = b->req->policy->workdir;
 	const char *cwd = b->cwd;
@@ -447,11 +402,11 @@ add_workdir(struct pb *b)
 }
 
 static int
-add_link(struct pb *b, const char *link, const char *text)
+add_link(struct vr_pb *b, const char *link, const char *text)
 {
 	/* There already (inside a bind at its own path, or the env's own), or where a mount
 	 * is: nothing to do. */
-	if (pb_find_target(b, link) || pb_covered(b, link) || pb_has_target_under(b, link) ||
+	if (vr_pb_find_target(b, link) || pb_covered(b, link) || pb_has_target_under(b, link) ||
 	    vr_path_is_ancestor(b->env_real, link))
 		return 0;
 	return pb_add(b, VR_MNT_SYMLINK, text, link, 0, false, "a link to the base interpreter", NULL);
@@ -464,7 +419,7 @@ add_link(struct pb *b, const char *link, const char *text)
  * must resolve inside as they do outside.
  */
 static int
-walk_links(struct pb *b, const char *path)
+walk_links(struct vr_pb *b, const char *path)
 {
 	_cleanup_free_ char *rest = strdup(path);
 	char cur[PATH_MAX] = "";
@@ -506,6 +461,9 @@ walk_links(struct pb *b, const char *path)
 				return 0;
 			if ((r = add_link(b, next, text)) < 0)
 				return r;
+			/* The run needs it: no other env that holds it may be hidden whole. */
+			if (!vr_strv_contains(b->links, next) && (r = vr_strv_push(&b->links, next)) < 0)
+				return r;
 			if (asprintf(&again, "%s/%s", text, p) < 0)
 				return -ENOMEM;
 			if (text[0] == '/')
@@ -520,7 +478,7 @@ walk_links(struct pb *b, const char *path)
 }
 
 static int
-add_env(struct pb *b)
+add_env(struct vr_pb *b)
 {
 	const struct vr_plan_request *req = b->req;
 	bool rw = req->writable_env || req->policy->env == VR_MODE_RW;
@@ -530,7 +488,7 @@ add_env(struct pb *b)
 }
 
 static int
-add_links(struct pb *b)
+add_links(struct vr_pb *b)
 {
 	const struct vr_interpreter *py = b->req->base;
 	const char *scripts = vr_interpreter_venv_path(py, "scripts");
@@ -557,7 +515,7 @@ add_links(struct pb *b)
 /* --- 7. the policy's binds and tmpfs --------------------------------------------------- */
 
 static int
-add_policy(struct pb *b, struct vr_error *err)
+add_policy(struct vr_pb *b, struct vr_error *err)
 {
 	const struct vr_policy_values *v = b->req->policy;
 	struct stat st;
@@ -583,7 +541,7 @@ add_policy(struct pb *b, struct vr_error *err)
 			r = pb_add(b, VR_MNT_BIND, bind->source, target, flags, true, "the bind target", NULL);
 		} else {
 			/* Bound from where it really is: what is checked is what is mounted. */
-			real = real_path(bind->source);
+			real = vr_pb_real_path(bind->source);
 			if (!real)
 				return vr_error_set_at(err, errno, bind->source, "cannot resolve the bind source");
 			r = pb_add(b, VR_MNT_BIND, real, target, flags, true, "the bind target",
@@ -601,391 +559,14 @@ add_policy(struct pb *b, struct vr_error *err)
 	return 0;
 }
 
-/* --- 8. hides -------------------------------------------------------------------------- */
-
-static bool
-is_interpreter_name(const char *name)
-{
-	/* python, python3, python3.12, python3.13t, python3.6m, python3.12-dbg, pypy3.10: not
-	 * python3-config, pypy3clean or python-argcomplete-*, which are scripts. */
-	const char *s = vr_startswith(name, "python") ? name + 6 : vr_startswith(name, "pypy") ? name + 4 : NULL;
-	size_t digits;
-
-	if (!s)
-		return false;
-	digits = strspn(s, "0123456789.");
-	s += digits;
-	if (digits > 0)
-		s += strspn(s, "dmtu");
-	if (vr_startswith(s, "-dbg"))
-		s += 4;
-	return *s == 0;
-}
-
-static int
-scan_lib_dir(struct pb *b, const char *dir)
-{
-	static const char *const sites[] = { "site-packages", "dist-packages" };
-	_cleanup_(closedirp) DIR *d = opendir(dir);
-	struct dirent *de;
-	int r;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *p = NULL;
-
-		if (fnmatch("python[0-9]*", de->d_name, 0) != 0 && fnmatch("pypy[0-9]*", de->d_name, 0) != 0)
-			continue;
-		p = vr_path_join(dir, de->d_name);
-		if (!p)
-			return -ENOMEM;
-		if (!is_dir(p))
-			continue;
-		/* python3.Y and pypy3.Y are installations (or /usr/local's site directory of
-		 * one): hidden whole, unless it is the base's own, whose stdlib the protected
-		 * paths keep. Their site directories are hidden either way. */
-		if (strchr(de->d_name, '.') && (r = push_real(&b->cand, p)) < 0)
-			return r;
-		for (size_t i = 0; i < ELEMENTSOF(sites); i++) {
-			_cleanup_free_ char *s = vr_path_join(p, sites[i]);
-			if (!s || (r = push_real(&b->cand, s)) < 0)
-				return s ? r : -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-static int
-scan_bin_dir(struct pb *b, const char *dir)
-{
-	_cleanup_(closedirp) DIR *d = opendir(dir);
-	struct dirent *de;
-	int r;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *p = NULL, *real = NULL;
-		struct stat st;
-		bool base = false;
-
-		if (!is_interpreter_name(de->d_name))
-			continue;
-		p = vr_path_join(dir, de->d_name);
-		if (!p)
-			return -ENOMEM;
-		/* Hidden by its real path: a link (python3 -> python3.11) is hidden with what it
-		 * leads to, and one that leads to the base interpreter or the env's python stays. */
-		real = real_path(p);
-		if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		for (size_t i = 0; i < b->n_exes; i++)
-			base = base || (b->exes[i].st_dev == st.st_dev && b->exes[i].st_ino == st.st_ino);
-		if (!base && !vr_strv_contains(b->cand, real) && (r = vr_strv_consume(&b->cand, TAKE_PTR(real))) < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int
-collect_candidates(struct pb *b)
-{
-	const struct vr_interpreter *py = b->req->base;
-	json_t *sp = json_object_get(py->info, "site_packages"), *e;
-	const char *stdlib = vr_interpreter_info_str(py, "stdlib");
-	size_t i;
-	int r;
-
-	json_array_foreach (sp, i, e)
-		if (json_is_string(e) && (r = push_real(&b->cand, json_string_value(e))) < 0)
-			return r;
-	if ((r = push_real(&b->cand, vr_interpreter_info_str(py, "user_site"))) < 0)
-		return r;
-	/* The caller's user site, which the cached facts (of whoever queried) may not name. */
-	if (b->home && *stdlib) {
-		_cleanup_free_ char *s = NULL;
-		if (asprintf(&s, "%s/.local/lib/%s/site-packages", b->home, vr_path_basename(stdlib)) < 0)
-			return -ENOMEM;
-		if ((r = push_real(&b->cand, s)) < 0)
-			return r;
-	}
-	for (const char *const *d = lib_dirs; *d; d++)
-		if ((r = scan_lib_dir(b, *d)) < 0)
-			return r;
-	for (const char *const *d = bin_dirs; *d; d++) {
-		struct stat st;
-		if (lstat(*d, &st) == 0 && S_ISDIR(st.st_mode) && (r = scan_bin_dir(b, *d)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-static bool
-candidate_kept(const struct pb *b, const char *c)
-{
-	/* Never what the base interpreter or the env's python needs, nor inside the env. */
-	for (char **p = b->protect; p && *p; p++)
-		if (vr_path_is_ancestor(c, *p))
-			return false;
-	return !vr_path_is_ancestor(b->env_real, c);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-compute_hides(struct pb *b)
-{
-	const struct vr_policy_values *v = b->req->policy;
-	size_t n, k = 0;
-	int r;
-
-	/* Every place a bind brings a candidate in: at its own path through /usr, and at
-	 * another through a policy bind of a parent directory. */
-	for (char **c = b->cand; c && *c; c++) {
-		if (!candidate_kept(b, *c))
-			continue;
-		for (size_t i = 0; i < b->n; i++) {
-			const struct pb_mount *m = &b->m[i];
-			_cleanup_free_ char *inside = NULL, *host = NULL;
-
-			if (m->type != VR_MNT_BIND || !vr_path_is_ancestor(m->source, *c))
-				continue;
-			inside = rebase(*c, m->source, m->target);
-			if (!inside)
-				return -ENOMEM;
-			host = pb_host_path(b, inside);
-			if (host && streq(host, *c) && !vr_strv_contains(b->hides, inside) &&
-			    (r = vr_strv_consume(&b->hides, TAKE_PTR(inside))) < 0)
-				return r;
-		}
-	}
-	for (const char *const *h = v->hide; h && *h; h++) {
-		_cleanup_free_ char *p = strdup(*h);
-		if (!p)
-			return -ENOMEM;
-		vr_path_normalize(p);
-		if (p[0] == '/' && !vr_strv_contains(b->hides, p) && (r = vr_strv_consume(&b->hides, TAKE_PTR(p))) < 0)
-			return r;
-	}
-	/* Sorted, a parent comes before what it holds: keep only the outermost. */
-	n = vr_strv_length(b->hides);
-	if (n == 0)
-		return 0;
-	qsort(b->hides, n, sizeof *b->hides, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (k > 0 && vr_path_is_ancestor(b->hides[k - 1], b->hides[i])) {
-			free(b->hides[i]);
-			continue;
-		}
-		b->hides[k++] = b->hides[i];
-	}
-	b->hides[k] = NULL;
-	return 0;
-}
-
-static const char *
-hidden_parent(const struct pb *b, const char *inside)
-{
-	for (char **h = b->hides; h && *h; h++)
-		if (vr_path_is_ancestor(*h, inside))
-			return *h;
-	return NULL;
-}
-
-/* A mount asked for that lands inside a hidden path, or that binds one in, is refused:
- * hiding must win, and silently not mounting what was asked for would surprise more. */
-static int
-check_conflicts(struct pb *b, struct vr_error *err)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		struct pb_mount *m = &b->m[i];
-		const char *h = NULL, *where = m->target;
-		int r;
-
-		/* What is bound from a hidden directory first: it is the source that is wrong
-		 * (and the hides made its target hidden too). */
-		if (m->user && m->type == VR_MNT_BIND)
-			for (char **c = b->cand; c && *c && !h; c++)
-				if (candidate_kept(b, *c) && vr_path_is_ancestor(*c, m->source))
-					h = *c, where = m->source;
-		if (!h)
-			h = hidden_parent(b, m->target);
-		if (!h)
-			continue;
-		if (!m->user) {
-			vr_debug("%s '%s' is hidden: left out", m->what, m->target);
-			m->dropped = true;
-			continue;
-		}
-		r = vr_error_set_at(
-			err, VR_ERR_UNSAFE, where, "%s is inside the hidden path '%s'",
-			where == m->source && streq(m->what, "the bind target") ? "the bind source" : m->what, h);
-		if (m->hint)
-			vr_error_set_hint(err, "%s", m->hint);
-		return r;
-	}
-	return 0;
-}
-
-/* --- the environment ------------------------------------------------------------------- */
-
-bool
-vr_env_var_is_guarded(const char *name)
-{
-	for (const char *const *g = guarded_vars; *g; g++)
-		if (streq(*g, name))
-			return true;
-	return false;
-}
-
-bool
-vr_env_var_allowed(const char *name, const char *const *pass)
-{
-	bool guarded;
-
-	if (vr_isempty(name))
-		return false;
-	guarded = vr_env_var_is_guarded(name);
-	for (; pass && *pass; pass++) {
-		size_t n = strlen(*pass);
-
-		if (streq(*pass, name))
-			return true;
-		if (!guarded && n > 0 && (*pass)[n - 1] == '*' && strneq(*pass, name, n - 1))
-			return true;
-	}
-	return false;
-}
-
-static ssize_t
-env_find(char **v, const char *name, size_t len)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (strneq(v[i], name, len) && v[i][len] == '=')
-			return (ssize_t)i;
-	return -1;
-}
-
-static int
-env_put(char ***v, const char *name, size_t len, const char *value)
-{
-	char *e = NULL;
-	ssize_t i = env_find(*v, name, len);
-
-	if (asprintf(&e, "%.*s=%s", (int)len, name, value) < 0)
-		return -ENOMEM;
-	if (i < 0)
-		return vr_strv_consume(v, e);
-	free((*v)[i]);
-	(*v)[i] = e;
-	return 0;
-}
-
-static int
-build_path(struct pb *b, const char *set_path, char **ret)
-{
-	static const char *const dirs[] = { "/usr/local/bin", "/usr/bin", "/bin" };
-	const char *scripts = vr_interpreter_venv_path(b->req->base, "scripts");
-	_cleanup_free_ char *env_bin = vr_path_join(b->env_path, scripts);
-	_cleanup_free_ char *env_bin_real = vr_path_join(b->env_real, scripts);
-	_cleanup_strv_free_ char **seen = NULL;
-	_cleanup_free_ char *path = NULL;
-	char *s = NULL;
-
-	if (!env_bin || !env_bin_real || !(path = strdup(env_bin)))
-		return -ENOMEM;
-	if (set_path) {
-		if (asprintf(&s, "%s:%s", path, set_path) < 0)
-			return -ENOMEM;
-		*ret = s;
-		return 0;
-	}
-	if (push_real(&seen, env_bin_real) < 0)
-		return -ENOMEM;
-	/* Only directories that are there inside, each once (/bin is /usr/bin when merged). */
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		_cleanup_free_ char *host = pb_host_path(b, dirs[i]), *real = real_path(dirs[i]);
-
-		if (!real || !is_dir(real) || vr_strv_contains(seen, real) || hidden_parent(b, dirs[i]) ||
-		    (!host && !pb_find_target(b, dirs[i])))
-			continue;
-		if (vr_strv_push(&seen, real) < 0 || asprintf(&s, "%s:%s", path, dirs[i]) < 0)
-			return -ENOMEM;
-		free(path);
-		path = s;
-	}
-	*ret = TAKE_PTR(path);
-	return 0;
-}
-
-static int
-build_env(struct pb *b, char ***ret)
-{
-	const struct vr_plan_request *req = b->req;
-	const struct vr_policy_values *v = req->policy;
-	_cleanup_strv_free_ char **env = NULL;
-	_cleanup_free_ char *set_path = NULL, *path = NULL;
-	int r;
-
-	for (char *const *e = req->envp; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		_cleanup_free_ char *name = NULL;
-		bool ok;
-
-		if (!eq || eq == *e)
-			continue;
-		name = strndup(*e, (size_t)(eq - *e));
-		if (!name)
-			return -ENOMEM;
-		if (env_find(env, name, strlen(name)) >= 0)
-			continue; /* the first wins, as for getenv() */
-		if (v->env_clear)
-			ok = vr_env_var_allowed(name, v->env_pass);
-		else
-			ok = !vr_env_var_is_guarded(name) || vr_env_var_allowed(name, v->env_pass);
-		if (ok && (r = vr_strv_push(&env, *e)) < 0)
-			return r;
-	}
-	for (const char *const *s = v->env_set; s && *s; s++) {
-		const char *eq = strchr(*s, '=');
-		if (!eq || eq == *s)
-			continue;
-		if ((r = env_put(&env, *s, (size_t)(eq - *s), eq + 1)) < 0)
-			return r;
-		if (strneq(*s, "PATH=", 5) && !(set_path = strdup(eq + 1)))
-			return -ENOMEM;
-	}
-	/* What venvrun sets itself wins over both: the env activated, the empty $HOME, no
-	 * user site. A PATH the policy sets still follows the env's bin/. */
-	if ((r = build_path(b, set_path, &path)) < 0 || (r = env_put(&env, "VIRTUAL_ENV", 11, b->env_path)) < 0 ||
-	    (r = env_put(&env, "PATH", 4, path)) < 0 || (r = env_put(&env, "HOME", 4, b->home_inside)) < 0 ||
-	    (r = env_put(&env, "PYTHONNOUSERSITE", 16, "1")) < 0)
-		return r;
-	if (env_find(env, "PWD", 3) >= 0 && (r = env_put(&env, "PWD", 3, b->cwd_inside)) < 0)
-		return r;
-	if (req->interactive) {
-		const char *prompt = vr_env_get(req->env, "prompt");
-		_cleanup_free_ char *p = prompt ? vr_pyvenv_cfg_unquote(prompt) : strdup(vr_path_basename(b->env_path));
-		if (!p || (r = env_put(&env, "VIRTUAL_ENV_PROMPT", 18, p)) < 0)
-			return p ? r : -ENOMEM;
-	}
-	*ret = TAKE_PTR(env);
-	return 0;
-}
-
 /* --- putting it together ---------------------------------------------------------------- */
 
 static int
-pick_cwd(struct pb *b)
+pick_cwd(struct vr_pb *b)
 {
 	const char *c = b->req->chdir;
 	_cleanup_free_ char *host = NULL;
-	const struct pb_mount *m;
+	const struct vr_pb_mount *m;
 
 	if (c) {
 		b->cwd_inside = strdup(c);
@@ -995,9 +576,9 @@ pick_cwd(struct pb *b)
 	}
 	/* The caller's directory when it is there inside (bound, or shown by a bind of a
 	 * parent at its own path, or a fresh mount's own path); else $HOME. */
-	host = pb_host_path(b, b->cwd);
-	m = pb_find_target(b, b->cwd);
-	if (!hidden_parent(b, b->cwd) &&
+	host = vr_pb_host_path(b, b->cwd);
+	m = vr_pb_find_target(b, b->cwd);
+	if (!vr_pb_hidden_parent(b, b->cwd) &&
 	    (b->workdir_bound || (host && streq(host, b->cwd)) || (m && m->type == VR_MNT_TMPFS)))
 		b->cwd_inside = strdup(b->cwd);
 	else
@@ -1006,7 +587,7 @@ pick_cwd(struct pb *b)
 }
 
 static int
-prepare(struct pb *b, struct vr_error *err)
+prepare(struct vr_pb *b, struct vr_error *err)
 {
 	const struct vr_plan_request *req = b->req;
 	const char *env_path = vr_env_get_path(req->env);
@@ -1020,7 +601,7 @@ prepare(struct pb *b, struct vr_error *err)
 	if (!b->env_path)
 		return vr_error_set(err, ENOMEM, "plan");
 	vr_path_normalize(b->env_path);
-	b->env_real = real_path(b->env_path);
+	b->env_real = vr_pb_real_path(b->env_path);
 	if (!b->env_real)
 		return vr_error_set_at(err, errno == ENOENT ? VR_ERR_NOT_AN_ENV : errno, b->env_path,
 				       "cannot resolve the env's path");
@@ -1034,14 +615,14 @@ prepare(struct pb *b, struct vr_error *err)
 		return vr_error_set_at(err, VR_ERR_BAD_PATH, cwd, "the working directory must be an absolute path");
 	vr_path_normalize(cwd);
 	/* The directory itself, not a link to it: what is bound is what is checked. */
-	b->cwd = real_path(cwd);
+	b->cwd = vr_pb_real_path(cwd);
 	if (!b->cwd)
 		b->cwd = TAKE_PTR(cwd);
 	return 0;
 }
 
 static int
-emit(struct pb *b, struct vr_plan *p, struct vr_error *err)
+emit(struct vr_pb *b, struct vr_plan *p, struct vr_error *err)
 {
 	const struct vr_plan_request *req = b->req;
 	const struct vr_policy_values *v = req->policy;
@@ -1050,7 +631,7 @@ emit(struct pb *b, struct vr_plan *p, struct vr_error *err)
 	int r;
 
 	for (size_t i = 0; i < b->n; i++) {
-		const struct pb_mount *m = &b->m[i];
+		const struct vr_pb_mount *m = &b->m[i];
 		if (!m->dropped && (r = vr_plan_add_mount(p, m->type, m->source, m->target, m->flags, err)) < 0)
 			return r;
 	}
@@ -1068,7 +649,7 @@ emit(struct pb *b, struct vr_plan *p, struct vr_error *err)
 	/* A new UTS namespace always: the host's name is not the program's business. */
 	if ((r = vr_plan_set_hostname(p, v->hostname ? v->hostname : "venvrun", err)) < 0)
 		return r;
-	if ((r = build_env(b, &env)) < 0)
+	if ((r = vr_pb_build_env(b, &env)) < 0)
 		return vr_error_set(err, r, "the environment");
 	if ((r = vr_plan_set_env(p, env, err)) < 0 || (r = vr_plan_set_cwd(p, b->cwd_inside, err)) < 0 ||
 	    (r = vr_plan_set_argv(p, req->argv, err)) < 0)
@@ -1079,7 +660,7 @@ emit(struct pb *b, struct vr_plan *p, struct vr_error *err)
 int
 vr_plan_build(const struct vr_plan_request *req, struct vr_plan **ret, struct vr_error *err)
 {
-	_cleanup_(pb_done) struct pb b = { .req = req };
+	_cleanup_(pb_done) struct vr_pb b = { .req = req };
 	struct vr_plan *p = NULL;
 	int r;
 
@@ -1110,9 +691,9 @@ vr_plan_build(const struct vr_plan_request *req, struct vr_plan **ret, struct vr
 		return vr_error_set(err, r, "plan");
 	if ((r = add_policy(&b, err)) < 0)
 		return r;
-	if ((r = collect_candidates(&b)) < 0 || (r = compute_hides(&b)) < 0)
+	if ((r = vr_pb_collect_candidates(&b)) < 0 || (r = vr_pb_compute_hides(&b)) < 0)
 		return vr_error_set(err, r, "plan");
-	if ((r = check_conflicts(&b, err)) < 0)
+	if ((r = vr_pb_check_conflicts(&b, err)) < 0)
 		return r;
 	if ((r = pick_cwd(&b)) < 0)
 		return vr_error_set(err, r, "plan");

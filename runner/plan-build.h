@@ -21,7 +21,10 @@
  * one effective policy. --writable-env and --chdir are request fields.
  *
  * The builder reads the host filesystem (lstat, readlink, readdir) to decide what to bind
- * and what to hide; it runs no Python and changes nothing.
+ * and what to hide; it runs no Python and changes nothing but its cache of the host's
+ * Python installations (host-pythons.h). What it hides: every site directory but the
+ * env's, every other Python installation and interpreter under /usr and /opt, and every
+ * other env under the working directory or a bind's source (to a bounded depth).
  */
 
 #include <stdbool.h>
@@ -43,6 +46,8 @@ struct vr_plan_request {
 	const char *cwd;		       /* the caller's working directory; NULL: getcwd() */
 	const char *chdir;		       /* --chdir: the program's directory inside; NULL: none */
 	const char *home;		       /* the caller's $HOME; NULL: from the passwd entry of uid */
+	const char *cache_dir;		       /* where the host's Python installations are cached;
+						* NULL: the default (vr_interpreter_cache_dir), "": none */
 	uid_t uid;
 	gid_t gid;
 	bool is_root;	   /* the caller is uid 0: no user namespace unless new_userns */

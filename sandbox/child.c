@@ -120,8 +120,8 @@ exec_program(const struct vr_sandbox *sb, struct vr_error *e)
 			break;
 		default:
 			errno_saved = errno;
-			return vr_error_set_at(e, VR_ERR_CANNOT_EXEC, name, "cannot execute '%s' in the sandbox: %s", full,
-					       strerror(errno_saved));
+			return vr_error_set_at(e, VR_ERR_CANNOT_EXEC, name, "cannot execute '%s' in the sandbox: %s",
+					       full, strerror(errno_saved));
 		}
 	}
 	if (denied)
@@ -152,8 +152,10 @@ program(void *arg)
 	 * O_CLOEXEC close at execve: one to a host directory would be a way out of the mount
 	 * plan. CLOEXEC rather than close, so the error pipe still works until execve. */
 	if (vr_close_range(3, ~0U, VR_CLOSE_RANGE_CLOEXEC) < 0) {
-		for (int fd = 3; fd < 65536; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
+			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	}
 
 	/* Hardening stages, when the plan has them, go here in this order: capabilities,
@@ -262,6 +264,12 @@ vr_sandbox_child(struct vr_sandbox *sb)
 	/* CLONE_VM | CLONE_VFORK, as posix_spawn() does: no copy of PID 1's memory to make
 	 * and tear down again, and PID 1 waits until the program has exec'd (or failed). */
 	pid = clone(program, program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
+	/* Where that is refused (valgrind does), a plain fork() does the same, slower. */
+	if (pid < 0 && (errno == EINVAL || errno == ENOSYS)) {
+		pid = fork();
+		if (pid == 0)
+			program(sb);
+	}
 	if (pid < 0) {
 		vr_error_set(&e, errno, "cannot start the program in the sandbox");
 		vr_sandbox_fail(sb, &e, VR_EXIT_FAILURE);

@@ -66,10 +66,10 @@ attr_to_ms(uint64_t attr)
 static int
 remount_one(const char *path, unsigned long flags)
 {
-	static const unsigned long kept[] = { ST_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC, ST_NOATIME, ST_NODIRATIME,
-					      ST_RELATIME };
-	static const unsigned long as_ms[] = { MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_NOATIME, MS_NODIRATIME,
-					       MS_RELATIME };
+	static const unsigned long kept[] = { ST_RDONLY,  ST_NOSUID,	 ST_NODEV,   ST_NOEXEC,
+					      ST_NOATIME, ST_NODIRATIME, ST_RELATIME };
+	static const unsigned long as_ms[] = { MS_RDONLY,  MS_NOSUID,	  MS_NODEV,   MS_NOEXEC,
+					       MS_NOATIME, MS_NODIRATIME, MS_RELATIME };
 	struct statvfs sv;
 
 	if (statvfs(path, &sv) < 0)
@@ -77,7 +77,7 @@ remount_one(const char *path, unsigned long flags)
 	for (size_t i = 0; i < ELEMENTSOF(kept); i++)
 		if (sv.f_flag & kept[i])
 			flags |= as_ms[i];
-	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+	if (mount(NULL, path, VR_NO_FSTYPE, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -150,8 +150,8 @@ vr_mount_set_attr(int dirfd, const char *name, const char *path, bool recursive,
 }
 
 int
-vr_mount_bind(int src_fd, bool is_tree, bool recursive, const struct vr_mountpoint *mp, uint64_t attr,
-	      const char *path, const char *where, struct vr_error *err)
+vr_mount_bind(int src_fd, bool is_tree, bool recursive, const struct vr_mountpoint *mp, uint64_t attr, const char *path,
+	      const char *where, struct vr_error *err)
 {
 	char src[VR_FD_PATH_MAX], tgt[VR_FD_PATH_MAX];
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
@@ -174,8 +174,8 @@ vr_mount_bind(int src_fd, bool is_tree, bool recursive, const struct vr_mountpoi
 		}
 		if (vr_move_mount(tree, "", mp->fd, "", VR_MOVE_MOUNT_F_EMPTY_PATH | VR_MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return vr_error_set_at(err, errno, where, "cannot attach the bind here");
-	} else if (mount(vr_fd_path(src_fd, src), vr_fd_path(mp->fd, tgt), NULL, MS_BIND | (recursive ? MS_REC : 0),
-			 NULL) < 0) {
+	} else if (mount(vr_fd_path(src_fd, src), vr_fd_path(mp->fd, tgt), VR_NO_FSTYPE,
+			 MS_BIND | (recursive ? MS_REC : 0), NULL) < 0) {
 		return vr_error_set_at(err, errno, where, "cannot bind-mount here");
 	}
 	if (attr == 0 || attr_done)

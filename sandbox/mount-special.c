@@ -82,13 +82,15 @@ vr_mount_proc(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mo
 			continue; /* not built into this kernel */
 		if (fd < 0)
 			return vr_error_set_at(err, errno, m->target, "cannot open '%s' to mask it", proc_masked[i]);
-		r = vr_mount_bind(sb->empty_fd, false, false, &(struct vr_mountpoint){ proc_fd, fd, proc_masked[i], { 0 } }, 0,
-				  NULL, m->target, err);
+		r = vr_mount_bind(sb->empty_fd, false, false,
+				  &(struct vr_mountpoint){ proc_fd, fd, proc_masked[i], { 0 } }, 0, NULL, m->target,
+				  err);
 		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(proc_read_only); i++) {
-		_cleanup_close_ int fd = openat(proc_fd, proc_read_only[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int fd =
+			openat(proc_fd, proc_read_only[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (fd < 0 && errno == ENOENT)
 			continue;
@@ -100,7 +102,8 @@ vr_mount_proc(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mo
 		if (r < 0)
 			return r;
 		r = vr_mount_bind(fd, false, true, &(struct vr_mountpoint){ proc_fd, fd, proc_read_only[i], { 0 } },
-				  VR_MOUNT_ATTR_RDONLY | VR_MOUNT_ATTR_NOSUID | VR_MOUNT_ATTR_NODEV | VR_MOUNT_ATTR_NOEXEC,
+				  VR_MOUNT_ATTR_RDONLY | VR_MOUNT_ATTR_NOSUID | VR_MOUNT_ATTR_NODEV |
+					  VR_MOUNT_ATTR_NOEXEC,
 				  path, m->target, err);
 		if (r < 0)
 			return r;
@@ -117,7 +120,8 @@ dev_node(struct vr_sandbox *sb, int dev_fd, size_t i, const char *target, struct
 		return 0;
 	fd = openat(dev_fd, vr_dev_node_names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
-		return vr_error_set_at(err, errno, target, "cannot create the mount point for '%s'", vr_dev_node_names[i]);
+		return vr_error_set_at(err, errno, target, "cannot create the mount point for '%s'",
+				       vr_dev_node_names[i]);
 	/* A bind of the host's node, not mknod(): a user namespace cannot make device nodes,
 	 * and the bind keeps the host mount's flags, so the node works although the tmpfs
 	 * around it is nodev. */
@@ -148,7 +152,7 @@ vr_mount_dev(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mou
 	static const struct {
 		const char *name, *text;
 	} links[] = {
-		{ "ptmx", "pts/ptmx" },         { "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
+		{ "ptmx", "pts/ptmx" },		 { "fd", "/proc/self/fd" },	  { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
 	char tgt[VR_FD_PATH_MAX], path[PATH_MAX];

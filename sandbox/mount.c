@@ -71,7 +71,8 @@ pin_sources(struct vr_sandbox *sb, struct vr_error *err)
 			/* AT_RECURSIVE: the source's submounts come along (a bind of / would
 			 * otherwise show empty directories where the host has mounts), and in a
 			 * user namespace a mount with locked submounts can only be copied whole. */
-			fd = vr_open_tree(AT_FDCWD, m->source, VR_OPEN_TREE_CLONE | VR_OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			fd = vr_open_tree(AT_FDCWD, m->source,
+					  VR_OPEN_TREE_CLONE | VR_OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 			if (fd < 0 && errno == ENOSYS)
 				vr_mount_legacy = true;
 		}
@@ -110,7 +111,7 @@ vr_mount_prepare(struct vr_sandbox *sb, struct vr_error *err)
 	 * copy of the host's, and mounts that were shared with the host would carry each
 	 * mount and unmount done here back to it. As slaves they still see the host's later
 	 * mounts but send nothing back; the host's mount table stays as it was. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	if (mount(NULL, "/", VR_NO_FSTYPE, MS_REC | MS_SLAVE, NULL) < 0)
 		return vr_error_set_at(err, errno, "/", "cannot stop mount propagation to the host");
 
 	r = pin_sources(sb, err);
@@ -132,7 +133,7 @@ vr_mount_prepare(struct vr_sandbox *sb, struct vr_error *err)
 	close(fd);
 	/* Read-only from now on, as a filesystem (not just this mount), so every later bind
 	 * of the empty file is read-only too and nothing can ever write into it. */
-	if (mount(NULL, VR_BASE_DIR, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount(NULL, VR_BASE_DIR, VR_NO_FSTYPE, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return vr_error_set_at(err, errno, VR_BASE_DIR, "cannot make the sandbox's base read-only");
 	sb->empty_fd = openat(base_fd, "empty", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (sb->empty_fd < 0)
@@ -144,7 +145,10 @@ vr_mount_prepare(struct vr_sandbox *sb, struct vr_error *err)
 	sb->root_fd = open(VR_ROOT_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sb->root_fd < 0)
 		return vr_error_set_at(err, errno, VR_ROOT_DIR, "cannot open the new root");
-	return vr_mount_own_fs_at(sb, sb->root_fd, "");
+	r = vr_mount_own_fs_at(sb, sb->root_fd, "");
+	if (r < 0)
+		return vr_error_set_at(err, r, VR_ROOT_DIR, "cannot inspect the new root");
+	return 0;
 }
 
 /* Every bind is nosuid and nodev, whatever the source's mount says: a set-id binary or a

@@ -21,6 +21,10 @@
 
 #include "sandbox.h"
 
+/* The filesystem type for mount(2) calls that take none (bind, remount, propagation): the
+ * kernel ignores it, and a string rather than NULL keeps valgrind quiet. */
+#define VR_NO_FSTYPE "none"
+
 #define VR_BASE_DIR "/tmp"
 #define VR_ROOT_DIR VR_BASE_DIR "/root"
 
@@ -40,8 +44,8 @@ extern bool vr_mount_legacy;
  * mount in the current view, for the fallback on kernels before 5.12, which remounts each
  * mount found in /proc/self/mountinfo. `where` names the mount in errors.
  */
-int vr_mount_set_attr(int dirfd, const char *name, const char *path, bool recursive, uint64_t attr,
-		      const char *where, struct vr_error *err);
+int vr_mount_set_attr(int dirfd, const char *name, const char *path, bool recursive, uint64_t attr, const char *where,
+		      struct vr_error *err);
 
 struct vr_mountpoint;
 
@@ -55,20 +59,22 @@ int vr_mount_bind(int src_fd, bool is_tree, bool recursive, const struct vr_moun
 		  const char *path, const char *where, struct vr_error *err);
 
 enum vr_mountpoint_kind {
-	VR_MP_DIR,      /* a directory, created when missing */
-	VR_MP_FILE,     /* a non-directory, created as an empty file when missing */
+	VR_MP_DIR,	/* a directory, created when missing */
+	VR_MP_FILE,	/* a non-directory, created as an empty file when missing */
 	VR_MP_EXISTING, /* whatever is there (never a symlink); -ENOENT when nothing is */
-	VR_MP_PARENT,   /* only the parent directory, created when missing */
+	VR_MP_PARENT,	/* only the parent directory, created when missing */
 };
 
 struct vr_mountpoint {
-	int parent_fd;    /* O_PATH, the directory holding it */
-	int fd;           /* O_PATH (or the file just created); -1 for VR_MP_PARENT */
+	int parent_fd;	  /* O_PATH, the directory holding it */
+	int fd;		  /* O_PATH (or the file just created); -1 for VR_MP_PARENT */
 	const char *name; /* the last component, pointing into the target */
-	struct stat st;   /* of fd, when fd >= 0 */
+	struct stat st;	  /* of fd, when fd >= 0 */
 };
 
+/* clang-format off */
 #define VR_MOUNTPOINT_INIT { -1, -1, NULL, { 0 } }
+/* clang-format on */
 
 /*
  * Open `target` (absolute, normalised, not "/") under the new root. No symlink is ever
@@ -94,7 +100,5 @@ int vr_mount_plan(struct vr_sandbox *sb, struct vr_error *err);
 int vr_mount_pivot(struct vr_sandbox *sb, struct vr_error *err);
 
 /* mount-special.c: a fresh procfs and a minimal /dev at an opened mount point. */
-int vr_mount_proc(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mountpoint *mp,
-		  struct vr_error *err);
-int vr_mount_dev(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mountpoint *mp,
-		 struct vr_error *err);
+int vr_mount_proc(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mountpoint *mp, struct vr_error *err);
+int vr_mount_dev(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_mountpoint *mp, struct vr_error *err);

@@ -75,8 +75,8 @@ not_a_directory(int dirfd, const char *name, const char *target, int e, struct v
 	struct stat st;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		return vr_error_set_at(err, VR_ERR_UNSAFE, target, "the path to the mount point passes through the symlink '%s'",
-				       name);
+		return vr_error_set_at(err, VR_ERR_UNSAFE, target,
+				       "the path to the mount point passes through the symlink '%s'", name);
 	return vr_error_set_at(err, e == ELOOP ? ENOTDIR : e, target, "'%s' on the path to the mount point", name);
 }
 
@@ -108,14 +108,15 @@ walk(struct vr_sandbox *sb, const char *rel, const char *target, bool create, st
 			if (r < 0)
 				return r;
 			if (mkdirat(cur, name, 0755) < 0 && errno != EEXIST)
-				return vr_error_set_at(err, errno, target, "cannot create the directory '%s' for the mount point",
-						       name);
+				return vr_error_set_at(err, errno, target,
+						       "cannot create the directory '%s' for the mount point", name);
 			fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (fd < 0) {
 			if (errno == ENOTDIR || errno == ELOOP)
 				return not_a_directory(cur, name, target, errno, err);
-			return vr_error_set_at(err, errno, target, "cannot open '%s' on the path to the mount point", name);
+			return vr_error_set_at(err, errno, target, "cannot open '%s' on the path to the mount point",
+					       name);
 		}
 		close(cur);
 		cur = fd;
@@ -180,7 +181,8 @@ vr_mountpoint_open(struct vr_sandbox *sb, const char *target, enum vr_mountpoint
 			mp->fd = openat(mp->parent_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		} else {
 			/* O_EXCL|O_NOFOLLOW: a name that appeared meanwhile is never opened. */
-			mp->fd = openat(mp->parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			mp->fd =
+				openat(mp->parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		}
 	}
 	if (mp->fd < 0) {
@@ -198,7 +200,8 @@ vr_mountpoint_open(struct vr_sandbox *sb, const char *target, enum vr_mountpoint
 		goto fail;
 	}
 	if (S_ISLNK(mp->st.st_mode)) {
-		r = vr_error_set_at(err, VR_ERR_UNSAFE, target, "the mount point is a symlink, which venvrun never mounts over");
+		r = vr_error_set_at(err, VR_ERR_UNSAFE, target,
+				    "the mount point is a symlink, which venvrun never mounts over");
 		goto fail;
 	}
 	if (kind == VR_MP_DIR && !S_ISDIR(mp->st.st_mode)) {

@@ -48,6 +48,21 @@ clone_flags(unsigned namespaces)
 	return f;
 }
 
+/*
+ * clone(2) as a fork, for where clone3() says ENOSYS: container runtimes' seccomp profiles
+ * do that on purpose (so that libc falls back), and so does valgrind. CLONE_PIDFD returns
+ * the pidfd through the parent_tid argument, whose place differs between architectures.
+ */
+static pid_t
+clone_fork(uint64_t flags, int *pidfd)
+{
+#if defined(__s390__) || defined(__CRIS__)
+	return (pid_t)syscall(SYS_clone, 0L, (unsigned long)flags | SIGCHLD, pidfd, NULL, 0L);
+#else
+	return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0L, pidfd, NULL, 0L);
+#endif
+}
+
 pid_t
 vr_ns_clone(const struct vr_sandbox *sb, int *ret_pidfd, struct vr_error *err)
 {
@@ -63,11 +78,13 @@ vr_ns_clone(const struct vr_sandbox *sb, int *ret_pidfd, struct vr_error *err)
 	};
 	pid_t pid = vr_clone3(&args);
 
+	if (pid < 0 && errno == ENOSYS)
+		pid = clone_fork(args.flags, &pidfd);
 	if (pid < 0) {
 		int e = errno;
 
 		if (e == ENOSYS)
-			return vr_error_set(err, e, "cannot create the sandbox (clone3 needs Linux 5.3 or later)");
+			return vr_error_set(err, e, "cannot create the sandbox (it needs Linux 5.3 or later)");
 		vr_error_set(err, e, "cannot create the sandbox's namespaces");
 		if ((e == EPERM || e == ENOSPC || e == EINVAL) && (sb->namespaces & VR_NS_USER))
 			vr_error_set_hint(err, "unprivileged user namespaces may be disabled here "

@@ -23,8 +23,8 @@ static const struct {
 	unsigned flag;
 	const char *name;
 } namespace_names[] = {
-	{ VR_NS_USER, "user" }, { VR_NS_MOUNT, "mount" }, { VR_NS_PID, "pid" },       { VR_NS_IPC, "ipc" },
-	{ VR_NS_UTS, "uts" },   { VR_NS_NET, "net" },     { VR_NS_CGROUP, "cgroup" },
+	{ VR_NS_USER, "user" }, { VR_NS_MOUNT, "mount" }, { VR_NS_PID, "pid" },	      { VR_NS_IPC, "ipc" },
+	{ VR_NS_UTS, "uts" },	{ VR_NS_NET, "net" },	  { VR_NS_CGROUP, "cgroup" },
 };
 
 /* A word as a POSIX shell would read it back: bare when it holds only characters no shell

@@ -34,10 +34,10 @@ struct vr_plan {
 	size_t n_mounts;
 	unsigned namespaces;
 	bool loopback;
-	char **argv;     /* NULL until set */
-	char **envp;     /* never NULL: an empty environment is a valid one */
-	char *cwd;       /* NULL: "/" */
-	char *hostname;  /* NULL: keep the inherited one */
+	char **argv;	/* NULL until set */
+	char **envp;	/* never NULL: an empty environment is a valid one */
+	char *cwd;	/* NULL: "/" */
+	char *hostname; /* NULL: keep the inherited one */
 };
 
 const char *vr_mount_type_name(enum vr_mount_type type);

@@ -111,8 +111,8 @@ type_is_valid(enum vr_mount_type type)
 }
 
 VR_PUBLIC int
-vr_plan_add_mount(struct vr_plan *p, enum vr_mount_type type, const char *source, const char *target,
-		  unsigned flags, struct vr_error *err)
+vr_plan_add_mount(struct vr_plan *p, enum vr_mount_type type, const char *source, const char *target, unsigned flags,
+		  struct vr_error *err)
 {
 	_cleanup_free_ char *src = NULL, *tgt = NULL;
 	struct vr_plan_mount *m;
@@ -121,7 +121,8 @@ vr_plan_add_mount(struct vr_plan *p, enum vr_mount_type type, const char *source
 	if (!p || !type_is_valid(type))
 		return vr_error_set(err, EINVAL, "vr_plan_add_mount: no plan or an unknown mount type");
 	if (flags & ~(unsigned)VR_MNT_F_ALL)
-		return vr_error_set(err, EINVAL, "vr_plan_add_mount: unknown flags %#x", flags & ~(unsigned)VR_MNT_F_ALL);
+		return vr_error_set(err, EINVAL, "vr_plan_add_mount: unknown flags %#x",
+				    flags & ~(unsigned)VR_MNT_F_ALL);
 	if (p->n_mounts >= VR_PLAN_MOUNTS_MAX)
 		return vr_error_set_at(err, VR_ERR_UNSAFE, target, "a plan holds at most %d mounts",
 				       VR_PLAN_MOUNTS_MAX);
@@ -144,8 +145,8 @@ vr_plan_add_mount(struct vr_plan *p, enum vr_mount_type type, const char *source
 	case VR_MNT_SYMLINK:
 		/* The link's text is kept as given: it may be relative ("usr/bin"). */
 		if (vr_isempty(source) || strlen(source) >= PATH_MAX)
-			return vr_error_set_at(err, VR_ERR_BAD_PATH, tgt, "a symlink needs a text shorter than %d bytes",
-					       PATH_MAX);
+			return vr_error_set_at(err, VR_ERR_BAD_PATH, tgt,
+					       "a symlink needs a text shorter than %d bytes", PATH_MAX);
 		for (const unsigned char *c = (const unsigned char *)source; *c; c++)
 			if (*c < 0x20 || *c == 0x7f)
 				return vr_error_set_at(err, VR_ERR_BAD_PATH, tgt,
@@ -156,7 +157,8 @@ vr_plan_add_mount(struct vr_plan *p, enum vr_mount_type type, const char *source
 		break;
 	default:
 		if (source)
-			return vr_error_set_at(err, EINVAL, tgt, "a %s mount takes no source", vr_mount_type_name(type));
+			return vr_error_set_at(err, EINVAL, tgt, "a %s mount takes no source",
+					       vr_mount_type_name(type));
 		break;
 	}
 

@@ -29,22 +29,22 @@ extern const char *const vr_dev_node_names[VR_DEV_NODES];
 struct vr_sandbox {
 	const struct vr_plan *plan;
 	unsigned namespaces; /* the plan's, plus VR_NS_USER when the caller is not root */
-	uid_t uid;           /* the caller's effective ids: what the user namespace maps */
+	uid_t uid;	     /* the caller's effective ids: what the user namespace maps */
 	gid_t gid;
-	const char *path;    /* the PATH the program is looked up on: the plan's, or the default */
+	const char *path; /* the PATH the program is looked up on: the plan's, or the default */
 
-	int error_fd;        /* write end of the error pipe (O_CLOEXEC): closes on execve */
-	int error_rd_fd;     /* the caller's read end, which the child closes first */
-	sigset_t forwarded;  /* signals the caller and PID 1 forward to the program */
+	int error_fd;	      /* write end of the error pipe (O_CLOEXEC): closes on execve */
+	int error_rd_fd;      /* the caller's read end, which the child closes first */
+	sigset_t forwarded;   /* signals the caller and PID 1 forward to the program */
 	sigset_t caller_mask; /* the caller's signal mask, which the program gets back */
 
 	/* Filled in by the child (mount.c). */
-	int *source_fds;     /* per mount: the pinned BIND source (O_PATH), else -1 */
+	int *source_fds;	   /* per mount: the pinned BIND source (O_PATH), else -1 */
 	int dev_fds[VR_DEV_NODES]; /* pinned host device nodes, -1 when absent */
-	dev_t *own_devs;     /* the tmpfs instances this run made: the only filesystems */
-	size_t n_own_devs;   /* it creates mount points on */
-	int root_fd;         /* the new root (O_PATH), until pivot_root */
-	int empty_fd;        /* an empty, unreadable file on a read-only tmpfs (O_PATH) */
+	dev_t *own_devs;	   /* the tmpfs instances this run made: the only filesystems */
+	size_t n_own_devs;	   /* it creates mount points on */
+	int root_fd;		   /* the new root (O_PATH), until pivot_root */
+	int empty_fd;		   /* an empty, unreadable file on a read-only tmpfs (O_PATH) */
 };
 
 /* The child's side, from clone() on; never returns (child.c). */

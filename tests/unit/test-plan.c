@@ -150,7 +150,8 @@ START_TEST(add_mount_refusals)
 	ck_assert_int_eq(vr_plan_validate(p, &e), 0);
 	ck_assert_int_eq(e.code, 0);
 	text = vr_plan_describe(p);
-	ck_assert_str_eq(text, "tmpfs /tmp\nnamespaces: mount pid ipc uts\ncwd: /\nenvironment: (empty)\ncommand: /bin/true\n");
+	ck_assert_str_eq(
+		text, "tmpfs /tmp\nnamespaces: mount pid ipc uts\ncwd: /\nenvironment: (empty)\ncommand: /bin/true\n");
 	free(text);
 	vr_plan_free(p);
 }
@@ -189,7 +190,8 @@ START_TEST(nothing_inside_a_hidden_path)
 
 	add(p, VR_MNT_BIND, "/opt/pkgs", "/usr/lib/python3/dist-packages/numpy", VR_MNT_F_RO);
 	assert_refused(vr_plan_validate(p, &e), -VR_ERR_UNSAFE, &e, "/usr/lib/python3/dist-packages/numpy");
-	ck_assert_str_eq(e.message, "this bind mount is inside '/usr/lib/python3/dist-packages', which an earlier mount hides");
+	ck_assert_str_eq(e.message,
+			 "this bind mount is inside '/usr/lib/python3/dist-packages', which an earlier mount hides");
 	vr_plan_free(p);
 
 	/* The hidden path itself cannot be mounted over again either. */
@@ -345,7 +347,8 @@ START_TEST(json_of_the_small_plan)
 	ck_assert_ptr_nonnull(strstr(text, "\"source\": \"/home/u/my env\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"hostname\": \"sandbox\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"loopback\": true"));
-	ck_assert_ptr_nonnull(strstr(text, "\"environment\": [\n    \"PATH=/env/bin:/usr/bin\",\n    \"PS1=(env) $ \"\n  ]"));
+	ck_assert_ptr_nonnull(
+		strstr(text, "\"environment\": [\n    \"PATH=/env/bin:/usr/bin\",\n    \"PS1=(env) $ \"\n  ]"));
 	ck_assert_ptr_nonnull(strstr(text, "\"command\": [\n    \"python\",\n    \"-c\",\n    \"print('hi')\"\n  ]"));
 	free(text);
 	vr_plan_free(p);
@@ -384,7 +387,8 @@ START_TEST(setters_replace_and_copy)
 	set_argv(p, argv2);
 	ck_assert_int_eq(vr_plan_set_cwd(p, "/w/./x/..", &e), 0);
 	text = vr_plan_describe(p);
-	ck_assert_str_eq(text, "namespaces: mount pid ipc uts\ncwd: /w\nenvironment: (empty)\ncommand: /bin/second x\n");
+	ck_assert_str_eq(text,
+			 "namespaces: mount pid ipc uts\ncwd: /w\nenvironment: (empty)\ncommand: /bin/second x\n");
 	free(text);
 	vr_plan_free(p);
 }
