@@ -24,6 +24,18 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _warn_unused_result_ __attribute__((warn_unused_result))
 
+/* Whether this is an AddressSanitizer build (gcc says so one way, clang another). */
+#if defined(__SANITIZE_ADDRESS__)
+#define VR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VR_ASAN 1
+#endif
+#endif
+#ifndef VR_ASAN
+#define VR_ASAN 0
+#endif
+
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define streq(a, b) (strcmp((a), (b)) == 0)
 #define strneq(a, b, n) (strncmp((a), (b), (n)) == 0)
@@ -76,6 +88,15 @@ vr_fclosep(FILE **f)
 		if (*p)                            \
 			func(*p);                  \
 	}
+
+/* qsort() with a NULL base is undefined even for no elements (UBSan says so): sort only
+ * what there is. */
+static inline void
+vr_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 static inline bool
 vr_startswith(const char *s, const char *prefix)

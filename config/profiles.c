@@ -456,7 +456,7 @@ vr_profile_list(struct vr_profile_info **ret, size_t *ret_n, struct vr_error *er
 			return r;
 	}
 	n = vr_strv_length(names);
-	qsort(names, n, sizeof *names, name_cmp);
+	vr_qsort(names, n, sizeof *names, name_cmp);
 
 	l.v = calloc(n + 1, sizeof *l.v);
 	if (!l.v)

@@ -374,10 +374,10 @@ vr_host_pythons_scan(const char *const *roots, struct vr_host_pythons **ret)
 		if ((r = walk_dir(w, fd, len, 0, false)) < 0)
 			return r;
 	}
-	qsort(hp->sites, vr_strv_length(hp->sites), sizeof(char *), cmp_str);
-	qsort(hp->installs, vr_strv_length(hp->installs), sizeof(char *), cmp_str);
+	vr_qsort(hp->sites, vr_strv_length(hp->sites), sizeof(char *), cmp_str);
+	vr_qsort(hp->installs, vr_strv_length(hp->installs), sizeof(char *), cmp_str);
 	if (hp->n_exes)
-		qsort(hp->exes, hp->n_exes, sizeof *hp->exes, cmp_exe);
+		vr_qsort(hp->exes, hp->n_exes, sizeof *hp->exes, cmp_exe);
 	*ret = TAKE_PTR(hp);
 	return 0;
 }
@@ -445,7 +445,7 @@ make_key(const char *const *roots, const char *const *signals, const struct vr_h
 			return NULL;
 	n = vr_strv_length(paths);
 	if (n)
-		qsort(paths, n, sizeof(char *), cmp_str);
+		vr_qsort(paths, n, sizeof(char *), cmp_str);
 	key = json_array();
 	for (size_t i = 0; key && i < n; i++)
 		if (json_array_append_new(key, identity(paths[i])) < 0) {

@@ -384,7 +384,7 @@ add_versions_root(struct candidate_dir **dirs, size_t *n, const char *root, cons
 	closedir(d);
 	k = vr_strv_length(names);
 	if (k > 1)
-		qsort(names, k, sizeof(char *), cmp_versions);
+		vr_qsort(names, k, sizeof(char *), cmp_versions);
 	for (size_t i = 0; i < k; i++) {
 		_cleanup_free_ char *v = vr_path_join(root, names[i]);
 		_cleanup_free_ char *bin = v ? vr_path_join(v, "bin") : NULL;
@@ -559,7 +559,7 @@ collect(const struct vr_discover_options *o, struct vr_interpreter ***ret, struc
 		/* The most specific name first (python3.12 before python3 and python), so a
 		 * file's several names are reported by the one that says the most. */
 		if (vr_strv_length(names) > 1)
-			qsort(names, vr_strv_length(names), sizeof(char *), cmp_versions_desc);
+			vr_qsort(names, vr_strv_length(names), sizeof(char *), cmp_versions_desc);
 
 		for (size_t k = 0; names && names[k]; k++) {
 			_cleanup_free_ char *full = vr_path_join(dirs[i].dir, names[k]);

@@ -317,7 +317,7 @@ scan_envs(struct vr_pb *b, const char *top)
 		next = (struct path_list){ 0 };
 		/* Where envs usually are first (.tox/, envs/), so that a large sibling
 		 * (docs/, data/) cannot spend the bounds before them. */
-		qsort(level.v, level.n, sizeof *level.v, cmp_likely_env_holder);
+		vr_qsort(level.v, level.n, sizeof *level.v, cmp_likely_env_holder);
 	}
 	return 0;
 bound:
@@ -397,6 +397,14 @@ vr_pb_collect_candidates(struct vr_pb *b)
 		if ((r = vr_pb_push_real(&b->cand, s)) < 0)
 			return r;
 	}
+	/* venvrun's own cache (interpreter facts, the host scan, wheels): were it reachable,
+	 * a program could edit what a later run trusts to decide its hides. HOME is an
+	 * empty tmpfs, but VENVRUN_CACHE_DIR or XDG_CACHE_HOME may point anywhere. */
+	{
+		_cleanup_free_ char *cache = b->req->cache_dir ? strdup(b->req->cache_dir) : vr_interpreter_cache_dir(NULL);
+		if (cache && *cache && (r = vr_pb_push_real(&b->cand, cache)) < 0)
+			return r;
+	}
 	if ((r = collect_host_pythons(b)) < 0)
 		return r;
 	return collect_other_envs(b);
@@ -457,7 +465,7 @@ vr_pb_compute_hides(struct vr_pb *b)
 	n = vr_strv_length(b->hides);
 	if (n == 0)
 		return 0;
-	qsort(b->hides, n, sizeof *b->hides, cmp_str);
+	vr_qsort(b->hides, n, sizeof *b->hides, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (k > 0 && vr_path_is_ancestor(b->hides[k - 1], b->hides[i])) {
 			free(b->hides[i]);

@@ -134,7 +134,9 @@ exec_program(const struct vr_sandbox *sb, struct vr_error *e)
 
 /* The program's stack until execve: it shares PID 1's memory (CLONE_VM), and PID 1 is
  * suspended meanwhile (CLONE_VFORK). Room for the error record, a path and printf. */
+#if !VR_ASAN
 static char program_stack[64 * 1024] __attribute__((aligned(16)));
+#endif
 
 static int
 program(void *arg)
@@ -262,8 +264,15 @@ vr_sandbox_child(struct vr_sandbox *sb)
 		vr_sandbox_fail(sb, &e, VR_EXIT_FAILURE);
 	}
 	/* CLONE_VM | CLONE_VFORK, as posix_spawn() does: no copy of PID 1's memory to make
-	 * and tear down again, and PID 1 waits until the program has exec'd (or failed). */
+	 * and tear down again, and PID 1 waits until the program has exec'd (or failed).
+	 * AddressSanitizer cannot follow a program onto a stack of its own (it warns on stderr
+	 * at every noreturn call there), so sanitizer builds take the fork() below. */
+#if VR_ASAN
+	pid = -1;
+	errno = ENOSYS;
+#else
 	pid = clone(program, program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
+#endif
 	/* Where that is refused (valgrind does), a plain fork() does the same, slower. */
 	if (pid < 0 && (errno == EINVAL || errno == ENOSYS)) {
 		pid = fork();

@@ -422,6 +422,19 @@ START_TEST(broken_profile_file_is_an_error)
 	assert_one_line_error(err, where);
 	ck_assert_msg(vr_startswith(err, where), "%s", err);
 
+	/* A run with it stops before anything runs: the marker file is never written. */
+	{
+		_cleanup_free_ char *marker = path_in("ran");
+		_cleanup_free_ char *script = t_strdupf("touch '%s'", marker);
+
+		free(out);
+		free(err);
+		ck_assert_int_eq(vr(&out, &err, "--profile", "strict", env, "--", "sh", "-c", script, NULL), 125);
+		assert_one_line_error(err, where);
+		ck_assert_msg(vr_startswith(err, where), "%s", err);
+		ck_assert_int_eq(access(marker, F_OK), -1);
+	}
+
 	/* A profile that does not use the broken file still works... */
 	free(out);
 	free(err);

@@ -1196,6 +1196,31 @@ make_other_env(const char *path)
 	p = t_strdupf("%s/pyvenv.cfg", path), t_write_file(p, "home = /usr/bin\n", false), free(p);
 }
 
+START_TEST(cache_dir_hidden_when_bound)
+{
+	struct fixture f = { 0 };
+	_cleanup_free_ char *cache = t_strdupf("%s/.cache/venvrun", work);
+	json_t *doc;
+
+	/* venvrun's cache under the working directory: a program inside must not be able to
+	 * edit the facts a later run trusts. */
+	fixture_init(&f);
+	ck_assert_int_eq(vr_mkdir_parents(cache, 0755, NULL, NULL), 0);
+	f.req.cache_dir = cache;
+	doc = build_json(&f.req);
+	ck_assert(binds_from(doc, work));
+	ck_assert(hide_covers(doc, cache));
+	json_decref(doc);
+
+	/* Elsewhere (not bound in), nothing to hide. */
+	f.req.cache_dir = host_cache;
+	doc = build_json(&f.req);
+	ck_assert(!hide_covers(doc, cache));
+	json_decref(doc);
+	fixture_done(&f);
+}
+END_TEST
+
 START_TEST(other_envs_under_workdir_hidden)
 {
 	struct fixture f = { 0 };
@@ -1330,6 +1355,7 @@ static const struct t_case cases[] = {
 	T_CASE(host_pythons_walk),
 	T_CASE(host_pythons_cache),
 	T_CASE(host_pythons_hidden_in_plan),
+	T_CASE(cache_dir_hidden_when_bound),
 	T_CASE(other_envs_under_workdir_hidden),
 	T_CASE(other_env_holding_workdir_or_bound_hidden),
 	T_CASE(other_env_on_the_way_to_the_base_kept),
