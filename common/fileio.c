@@ -35,7 +35,9 @@ vr_read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret
 		return vr_error_set_at(err, EINVAL, WHERE(where, path), "not a regular file");
 	if ((size_t)st.st_size > max)
 		return vr_error_set_at(err, EFBIG, WHERE(where, path), "larger than %zu bytes", max);
-	cap = (size_t)st.st_size + 1;
+	/* procfs and sysfs report size 0, and sysctl files end after a short first read:
+	 * read those with one generous buffer. */
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : (max < 65536 ? max + 1 : 65536);
 	buf = malloc(cap);
 	if (!buf)
 		return vr_error_set(err, ENOMEM, "reading '%s'", WHERE(where, path));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The child's side of a run: PID 1 of the sandbox sets everything up in a fixed order,
- * then forks the program and becomes its init (init.c). Any failure goes back to the
+ * then starts the program and becomes its init (init.c). Any failure goes back to the
  * caller as one fixed-size struct vr_error through the error pipe, and the child exits.
  *
  * The order, and why:

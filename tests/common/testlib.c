@@ -52,6 +52,39 @@ t_strdupf(const char *fmt, ...)
 }
 
 char *
+t_path(const char *dir, const char *fmt, ...)
+{
+	char *rel = NULL, *p;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&rel, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(n, 0);
+	p = t_strdupf("%s/%s", dir, rel);
+	free(rel);
+	return p;
+}
+
+bool
+t_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+void
+t_assert_one_line_error(const char *err, const char *needle)
+{
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(vr_startswith(err, "venvrun: "), "stderr does not start with 'venvrun: ': %s", err);
+	ck_assert_msg(*err && strchr(err, '\n') == err + strlen(err) - 1, "stderr is not exactly one line: %s", err);
+	ck_assert_msg(strstr(err, needle), "stderr lacks '%s': %s", needle, err);
+}
+
+char *
 t_which(const char *name)
 {
 	char *p = NULL;

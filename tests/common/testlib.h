@@ -37,6 +37,12 @@ void t_write_file(const char *path, const char *content, bool executable);
 char *t_read_file(const char *path);
 /* printf into a new string; never NULL. */
 char *t_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* DIR/RELATIVE, where RELATIVE is printf-formatted; never NULL. */
+char *t_path(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether something (a dangling link too) is at path. */
+bool t_exists(const char *path);
+/* stderr of a failed venvrun: exactly one line, starting "venvrun: ", holding `needle`. */
+void t_assert_one_line_error(const char *err, const char *needle);
 /* The path of a program on PATH, or NULL. */
 char *t_which(const char *name);
 

@@ -111,22 +111,6 @@ vr_env(char *const extra[], char **out, char **err, ...)
 	return r;
 }
 
-static char *
-path_in(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *
-path_in(const char *fmt, ...)
-{
-	char *rel = NULL, *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ck_assert_int_ge(vasprintf(&rel, fmt, ap), 0);
-	va_end(ap);
-	p = t_strdupf("%s/%s", scratch, rel);
-	free(rel);
-	return p;
-}
-
 /* stderr is exactly `line` (without the trailing newline). */
 static void
 assert_error_line(const char *err, const char *line)
@@ -134,15 +118,6 @@ assert_error_line(const char *err, const char *line)
 	_cleanup_free_ char *want = t_strdupf("%s\n", line);
 
 	ck_assert_str_eq(err, want);
-}
-
-/* One line on stderr, "venvrun: ...", holding `needle`. */
-static void
-assert_one_line_error(const char *err, const char *needle)
-{
-	ck_assert_msg(vr_startswith(err, "venvrun: "), "stderr does not start with 'venvrun: ': %s", err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "stderr is not exactly one line: %s", err);
-	ck_assert_msg(strstr(err, needle), "stderr lacks '%s': %s", needle, err);
 }
 
 static json_t *
@@ -193,7 +168,7 @@ jint(json_t *o, const char *path)
 static char *
 make_env(const char *name)
 {
-	char *env = path_in("%s", name);
+	char *env = t_path(scratch, "%s", name);
 	_cleanup_free_ char *err = NULL;
 	int rc = vr(NULL, &err, "create", "-q", "-p", "/usr/bin/python3", env, NULL);
 
@@ -362,7 +337,7 @@ START_TEST(profile_dirs_follow_xdg_and_home)
 {
 	char *unset_path[] = { "VENVRUN_PROFILE_PATH", NULL };
 	char *unset_both[] = { "VENVRUN_PROFILE_PATH", "XDG_CONFIG_HOME", NULL };
-	_cleanup_free_ char *xdg_dir = path_in("xdg/venvrun/profiles"), *home_dir = path_in("home/.config/venvrun/profiles");
+	_cleanup_free_ char *xdg_dir = t_path(scratch, "xdg/venvrun/profiles"), *home_dir = t_path(scratch, "home/.config/venvrun/profiles");
 	_cleanup_free_ char *x = NULL, *h = NULL, *out = NULL, *cmd = NULL;
 	json_t *j, *e;
 	size_t i;
@@ -412,25 +387,25 @@ START_TEST(broken_profile_file_is_an_error)
 	t_write_file(bad, "{\n  \"network\": \"none\",\n}\n", false);
 	ck_assert_int_eq(vr(&out, &err, "profiles", NULL), 125);
 	ck_assert_str_eq(out, "");
-	assert_one_line_error(err, where);
+	t_assert_one_line_error(err, where);
 	ck_assert_msg(vr_startswith(err, where), "%s", err);
 
 	free(out);
 	free(err);
 	ck_assert_int_eq(vr(&out, &err, "describe", "--profile", "strict", env, NULL), 125);
 	ck_assert_str_eq(out, "");
-	assert_one_line_error(err, where);
+	t_assert_one_line_error(err, where);
 	ck_assert_msg(vr_startswith(err, where), "%s", err);
 
 	/* A run with it stops before anything runs: the marker file is never written. */
 	{
-		_cleanup_free_ char *marker = path_in("ran");
+		_cleanup_free_ char *marker = t_path(scratch, "ran");
 		_cleanup_free_ char *script = t_strdupf("touch '%s'", marker);
 
 		free(out);
 		free(err);
 		ck_assert_int_eq(vr(&out, &err, "--profile", "strict", env, "--", "sh", "-c", script, NULL), 125);
-		assert_one_line_error(err, where);
+		t_assert_one_line_error(err, where);
 		ck_assert_msg(vr_startswith(err, where), "%s", err);
 		ck_assert_int_eq(access(marker, F_OK), -1);
 	}
@@ -475,7 +450,7 @@ END_TEST
 static void
 assert_check_fails(const char *content, const char *message)
 {
-	_cleanup_free_ char *f = path_in("bad.json"), *out = NULL, *err = NULL, *line = NULL;
+	_cleanup_free_ char *f = t_path(scratch, "bad.json"), *out = NULL, *err = NULL, *line = NULL;
 
 	t_write_file(f, content, false);
 	ck_assert_int_eq(vr(&out, &err, "check-config", f, NULL), 125);
@@ -486,13 +461,13 @@ assert_check_fails(const char *content, const char *message)
 
 START_TEST(check_config_syntax_error)
 {
-	_cleanup_free_ char *f = path_in("syntax.json"), *out = NULL, *err = NULL, *where = NULL;
+	_cleanup_free_ char *f = t_path(scratch, "syntax.json"), *out = NULL, *err = NULL, *where = NULL;
 
 	t_write_file(f, "{\n  \"network\": \"none\",\n  \"limits\": {\"nofile\" 5}\n}\n", false);
 	ck_assert_int_eq(vr(&out, &err, "check-config", f, NULL), 125);
 	ck_assert_str_eq(out, "");
 	where = t_strdupf("venvrun: %s:3:23: ", f);
-	assert_one_line_error(err, where);
+	t_assert_one_line_error(err, where);
 	ck_assert_msg(vr_startswith(err, where), "%s", err);
 }
 END_TEST
@@ -538,7 +513,7 @@ END_TEST
 /* The first bad file stops it: what came before was printed, what comes after not. */
 START_TEST(check_config_stops_at_the_first_bad_file)
 {
-	_cleanup_free_ char *good = path_in("good.json"), *bad = path_in("bad.json"), *later = path_in("later.json");
+	_cleanup_free_ char *good = t_path(scratch, "good.json"), *bad = t_path(scratch, "bad.json"), *later = t_path(scratch, "later.json");
 	_cleanup_free_ char *out = NULL, *err = NULL, *want = NULL, *line = NULL;
 
 	t_write_file(good, "{\"extends\": \"strict\", \"network\": \"loopback\"}", false);
@@ -595,7 +570,7 @@ END_TEST
 /* In the plan, venvrun.json comes right before pyvenv.cfg, which stays last. */
 START_TEST(manifest_is_written_before_pyvenv_cfg)
 {
-	_cleanup_free_ char *env = path_in("dry"), *out = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "dry"), *out = NULL;
 	json_t *j, *entries;
 	size_t n;
 
@@ -673,7 +648,7 @@ START_TEST(upgrade_refuses_a_broken_manifest)
 	ck_assert_int_eq(vr(&out, &err, "create", "--upgrade", "-p", "/usr/bin/python3", env, NULL), 125);
 	free(line);
 	line = t_strdupf("venvrun: %s:1:", file);
-	assert_one_line_error(err, line);
+	t_assert_one_line_error(err, line);
 	ck_assert_msg(vr_startswith(err, line), "%s", err);
 	free(after);
 	after = t_read_file(cfg);
@@ -714,7 +689,7 @@ END_TEST
 /* profile strict (network none) < ENV/venvrun.json (loopback) < --policy FILE (host). */
 START_TEST(layers_take_precedence_in_order)
 {
-	_cleanup_free_ char *env = make_env("e"), *file = path_in("host.json"), *ext = path_in("extends.json");
+	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "host.json"), *ext = t_path(scratch, "extends.json");
 	json_t *d, *p;
 
 	d = describe(env, "--profile", "strict", NULL, NULL);
@@ -754,7 +729,7 @@ END_TEST
 
 START_TEST(bad_policy_file_prints_only_its_error)
 {
-	_cleanup_free_ char *env = make_env("e"), *file = path_in("p.json"), *out = NULL, *err = NULL, *line = NULL;
+	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "p.json"), *out = NULL, *err = NULL, *line = NULL;
 
 	t_write_file(file, "{\"filesystem\": {\"binds\": [{\"source\": \"/srv\", \"mode\": \"rx\"}]}}", false);
 	ck_assert_int_eq(vr(&out, &err, "describe", "--policy", file, env, NULL), 125);
@@ -794,7 +769,7 @@ START_TEST(extends_chain_is_bounded)
 		t_write_file(f, text, false);
 	}
 	ck_assert_int_eq(vr(&out, &err, "describe", "--profile", "c0", env, NULL), 125);
-	assert_one_line_error(err, "extends: chain deeper than 16 profiles: c0 -> c1 -> ");
+	t_assert_one_line_error(err, "extends: chain deeper than 16 profiles: c0 -> c1 -> ");
 	ck_assert_msg(vr_endswith(err, "c15 -> c16\n"), "%s", err);
 
 	/* Sixteen is fine. */
@@ -841,7 +816,7 @@ START_TEST(no_such_profile)
 	free(err);
 	ck_assert_int_eq(vr(&out, &err, "describe", "--profile", "../strict", env, NULL), 125);
 	ck_assert_str_eq(out, "");
-	assert_one_line_error(err, "'../strict' is not a profile name");
+	t_assert_one_line_error(err, "'../strict' is not a profile name");
 }
 END_TEST
 

@@ -67,38 +67,6 @@ vr(char **out, char **err, ...)
 	return t_run(argv, env, NULL, out, err);
 }
 
-static char *
-path_in(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *
-path_in(const char *fmt, ...)
-{
-	char *rel = NULL, *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ck_assert_int_ge(vasprintf(&rel, fmt, ap), 0);
-	va_end(ap);
-	p = t_strdupf("%s/%s", scratch, rel);
-	free(rel);
-	return p;
-}
-
-static bool
-exists(const char *p)
-{
-	struct stat st;
-	return lstat(p, &st) == 0;
-}
-
-/* One line on stderr, "venvrun: ...", holding `needle`. */
-static void
-assert_one_line_error(const char *err, const char *needle)
-{
-	ck_assert_msg(vr_startswith(err, "venvrun: "), "stderr does not start with 'venvrun: ': %s", err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "stderr is not exactly one line: %s", err);
-	ck_assert_msg(strstr(err, needle), "stderr lacks '%s': %s", needle, err);
-}
-
 /* Run python code and parse what it prints as JSON. */
 static json_t *
 py_json(const char *python, const char *code)
@@ -218,14 +186,14 @@ assert_env_like_test_venv(const char *env, const char *python, bool system_site)
 	ck_assert_str_eq(jstr(inside, "version"), jstr(base, "version"));
 	/* The env's site-packages exists, is inside the env and is on sys.path. */
 	ck_assert_msg(vr_startswith(purelib, env), "purelib %s not in %s", purelib, env);
-	ck_assert(exists(purelib));
+	ck_assert(t_exists(purelib));
 	ck_assert_msg(jarray_has(path, purelib), "%s not on sys.path", purelib);
 	json_array_foreach(site, i, s) {
 		const char *dir = json_string_value(s);
 		long at = jarray_index(path, dir);
 
 		if (system_site) {
-			if (exists(dir))
+			if (t_exists(dir))
 				ck_assert_msg(at > jarray_index(path, purelib), "%s missing or before the env's", dir);
 		} else {
 			ck_assert_msg(at < 0, "system site dir %s is on the env's sys.path", dir);
@@ -272,7 +240,7 @@ assert_env_like_test_venv(const char *env, const char *python, bool system_site)
 
 		ck_assert_int_eq(n, 3);
 		ck_assert_str_eq(buf, "lib");
-		ck_assert(exists(inc));
+		ck_assert(t_exists(inc));
 		ck_assert_ptr_nonnull(g);
 		ck_assert_ptr_nonnull(strstr(g, "\n*\n"));
 		ck_assert(vr_startswith(c, "Signature: 8a477f597d28d172789f06886806bc55\n"));
@@ -292,7 +260,7 @@ START_TEST(every_interpreter_makes_a_working_env)
 	_cleanup_strv_free_ char **pys = interpreters();
 
 	for (size_t i = 0; pys[i]; i++) {
-		_cleanup_free_ char *env = path_in("env%zu", i), *out = NULL, *err = NULL;
+		_cleanup_free_ char *env = t_path(scratch, "env%zu", i), *out = NULL, *err = NULL;
 		int rc = vr(&out, &err, "create", "-q", "-p", pys[i], env, NULL);
 
 		ck_assert_msg(rc == 0, "create with %s failed (%d): %s", pys[i], rc, err);
@@ -305,7 +273,7 @@ END_TEST
 
 START_TEST(system_site_packages)
 {
-	_cleanup_free_ char *env = path_in("sys"), *err = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "sys"), *err = NULL;
 
 	ck_assert_int_eq(vr(NULL, &err, "create", "-q", "--system-site-packages", "-p", "/usr/bin/python3", env, NULL), 0);
 	assert_env_like_test_venv(env, "/usr/bin/python3", true);
@@ -317,7 +285,7 @@ START_TEST(copies)
 	_cleanup_strv_free_ char **pys = interpreters();
 
 	for (size_t i = 0; pys[i]; i++) {
-		_cleanup_free_ char *env = path_in("copy%zu", i), *py = t_strdupf("%s/bin/python", env), *err = NULL;
+		_cleanup_free_ char *env = t_path(scratch, "copy%zu", i), *py = t_strdupf("%s/bin/python", env), *err = NULL;
 		struct stat st;
 		json_t *j;
 
@@ -356,8 +324,8 @@ cfg_value(const char *env, const char *key)
 
 START_TEST(prompt)
 {
-	_cleanup_free_ char *a = path_in("plain-name"), *b = path_in("b"), *proj = path_in("my-project");
-	_cleanup_free_ char *c = path_in("my-project/.venv"), *p = NULL;
+	_cleanup_free_ char *a = t_path(scratch, "plain-name"), *b = t_path(scratch, "b"), *proj = t_path(scratch, "my-project");
+	_cleanup_free_ char *c = t_path(scratch, "my-project/.venv"), *p = NULL;
 	char *env[] = { cache_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "-q", "-p", "/usr/bin/python3", "--prompt", ".", c, NULL };
 
@@ -379,11 +347,11 @@ START_TEST(prompt)
 	/* bash would run a $(...) or `...` in PS1 at every prompt: refused when given,
 	 * replaced when taken from the directory's name. */
 	{
-		_cleanup_free_ char *d = path_in("pwn $(id) `id` \\x"), *e = path_in("e2"), *err = NULL;
+		_cleanup_free_ char *d = t_path(scratch, "pwn $(id) `id` \\x"), *e = t_path(scratch, "e2"), *err = NULL;
 
 		ck_assert_int_eq(vr(NULL, &err, "create", "-q", "-p", "/usr/bin/python3", "--prompt", "$(id)", e, NULL), 125);
-		assert_one_line_error(err, "--prompt");
-		ck_assert(!exists(e));
+		t_assert_one_line_error(err, "--prompt");
+		ck_assert(!t_exists(e));
 		ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", d, NULL), 0);
 		p = cfg_value(d, "prompt");
 		ck_assert_str_eq(p, "pwn _(id) _id_ _x");
@@ -404,7 +372,7 @@ static bool
 has_marker(const char *env)
 {
 	_cleanup_free_ char *m = t_strdupf("%s/lib/marker.txt", env);
-	return exists(m);
+	return t_exists(m);
 }
 
 /* No temporary tree of a create is left beside `env`. */
@@ -424,12 +392,12 @@ assert_no_temps(const char *env)
 
 START_TEST(existing_env_needs_clear_or_upgrade)
 {
-	_cleanup_free_ char *env = path_in("e"), *err = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "e"), *err = NULL;
 
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", env, NULL), 0);
 	put_marker(env);
 	ck_assert_int_eq(vr(NULL, &err, "create", "-p", "/usr/bin/python3", env, NULL), 125);
-	assert_one_line_error(err, "already an env");
+	t_assert_one_line_error(err, "already an env");
 	ck_assert_ptr_nonnull(strstr(err, "--clear"));
 	ck_assert(has_marker(env));
 }
@@ -437,30 +405,30 @@ END_TEST
 
 START_TEST(clear_replaces_an_env)
 {
-	_cleanup_free_ char *env = path_in("e"), *err = NULL, *bin = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "e"), *err = NULL, *bin = NULL;
 
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", env, NULL), 0);
 	put_marker(env);
 	ck_assert_int_eq(vr(NULL, &err, "create", "-q", "--clear", "-p", "/usr/bin/python3", env, NULL), 0);
 	ck_assert(!has_marker(env));
 	bin = t_strdupf("%s/bin/python", env);
-	ck_assert(exists(bin));
+	ck_assert(t_exists(bin));
 	assert_no_temps(env);
 }
 END_TEST
 
 START_TEST(clear_keeps_what_is_not_an_env)
 {
-	_cleanup_free_ char *dir = path_in("project"), *file = path_in("project/important.txt"), *err = NULL;
-	_cleanup_free_ char *h = path_in("home"), *hm = NULL, *henv = NULL, *sub = NULL;
+	_cleanup_free_ char *dir = t_path(scratch, "project"), *file = t_path(scratch, "project/important.txt"), *err = NULL;
+	_cleanup_free_ char *h = t_path(scratch, "home"), *hm = NULL, *henv = NULL, *sub = NULL;
 	char *home_override[3] = { NULL, cache_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "--clear", "-p", "/usr/bin/python3", NULL, NULL };
 
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	t_write_file(file, "keep me", false);
 	ck_assert_int_eq(vr(NULL, &err, "create", "--clear", "-p", "/usr/bin/python3", dir, NULL), 125);
-	assert_one_line_error(err, "not an env");
-	ck_assert(exists(file));
+	t_assert_one_line_error(err, "not an env");
+	ck_assert(t_exists(file));
 
 	/* $HOME is never cleared, even when it is an env. */
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", h, NULL), 0);
@@ -471,7 +439,7 @@ START_TEST(clear_keeps_what_is_not_an_env)
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(t_run(argv, home_override, NULL, NULL, &err), 125);
-	assert_one_line_error(err, "home directory");
+	t_assert_one_line_error(err, "home directory");
 	ck_assert(has_marker(h));
 
 	/* Nor the working directory or a parent of it. */
@@ -479,7 +447,7 @@ START_TEST(clear_keeps_what_is_not_an_env)
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(t_run(argv, (char *[]){ cache_env, NULL }, sub, NULL, &err), 125);
-	assert_one_line_error(err, "working directory");
+	t_assert_one_line_error(err, "working directory");
 	ck_assert(has_marker(h));
 	(void)hm;
 }
@@ -487,7 +455,7 @@ END_TEST
 
 START_TEST(upgrade_follows_a_moved_interpreter)
 {
-	_cleanup_free_ char *a = path_in("pya"), *b = path_in("pyb"), *abin = path_in("pya/bin"), *env = path_in("e");
+	_cleanup_free_ char *a = t_path(scratch, "pya"), *b = t_path(scratch, "pyb"), *abin = t_path(scratch, "pya/bin"), *env = t_path(scratch, "e");
 	_cleanup_free_ char *real = realpath("/usr/bin/python3", NULL), *apy = NULL, *bpy = NULL, *out = NULL;
 	_cleanup_free_ char *err = NULL, *home = NULL, *gi = NULL, *g = NULL, *envpy = NULL;
 	char *cp[] = { "cp", real, NULL, NULL };
@@ -527,7 +495,7 @@ END_TEST
 START_TEST(upgrade_refuses_another_minor_version)
 {
 	_cleanup_strv_free_ char **pys = interpreters();
-	_cleanup_free_ char *env = path_in("e"), *cfg = path_in("e/pyvenv.cfg"), *before = NULL, *after = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "e"), *cfg = t_path(scratch, "e/pyvenv.cfg"), *before = NULL, *after = NULL;
 	_cleanup_free_ char *err = NULL, *base_version = NULL;
 	const char *other = NULL;
 	json_t *b = py_json("/usr/bin/python3", base_probe);
@@ -549,7 +517,7 @@ START_TEST(upgrade_refuses_another_minor_version)
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", env, NULL), 0);
 	before = t_read_file(cfg);
 	ck_assert_int_eq(vr(NULL, &err, "create", "--upgrade", "-p", other, env, NULL), 125);
-	assert_one_line_error(err, "--upgrade keeps site-packages");
+	t_assert_one_line_error(err, "--upgrade keeps site-packages");
 	after = t_read_file(cfg);
 	ck_assert_str_eq(after, before);
 }
@@ -557,26 +525,26 @@ END_TEST
 
 START_TEST(upgrade_needs_an_env)
 {
-	_cleanup_free_ char *missing = path_in("nothing"), *dir = path_in("dir"), *f = path_in("dir/f"), *err = NULL;
+	_cleanup_free_ char *missing = t_path(scratch, "nothing"), *dir = t_path(scratch, "dir"), *f = t_path(scratch, "dir/f"), *err = NULL;
 
 	ck_assert_int_eq(vr(NULL, &err, "create", "--upgrade", "-p", "/usr/bin/python3", missing, NULL), 125);
-	assert_one_line_error(err, "no env to upgrade");
-	ck_assert(!exists(missing));
+	t_assert_one_line_error(err, "no env to upgrade");
+	ck_assert(!t_exists(missing));
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	t_write_file(f, "x", false);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(vr(NULL, &err, "create", "--upgrade", "-p", "/usr/bin/python3", dir, NULL), 125);
-	assert_one_line_error(err, "not an env");
-	ck_assert(exists(f));
+	t_assert_one_line_error(err, "not an env");
+	ck_assert(t_exists(f));
 }
 END_TEST
 
 START_TEST(reads_envs_made_by_venv_and_virtualenv)
 {
-	_cleanup_free_ char *v = path_in("made-by-venv"), *out = NULL, *err = NULL, *real = realpath("/usr/bin/python3", NULL);
+	_cleanup_free_ char *v = t_path(scratch, "made-by-venv"), *out = NULL, *err = NULL, *real = realpath("/usr/bin/python3", NULL);
 	char *mk[] = { "/usr/bin/python3", "-m", "venv", "--without-pip", v, NULL };
-	_cleanup_free_ char *ve = path_in("made-by-virtualenv"), *vpy = NULL, *virtualenv = t_which("virtualenv");
+	_cleanup_free_ char *ve = t_path(scratch, "made-by-virtualenv"), *vpy = NULL, *virtualenv = t_which("virtualenv");
 	json_t *j, *k;
 	json_error_t jerr;
 
@@ -602,7 +570,7 @@ START_TEST(reads_envs_made_by_venv_and_virtualenv)
 
 	/* PyPy's venv writes no implementation key: the env's bin/python tells. */
 	if (access("/usr/bin/pypy3", X_OK) == 0) {
-		_cleanup_free_ char *pv = path_in("made-by-pypy-venv"), *preal = realpath("/usr/bin/pypy3", NULL);
+		_cleanup_free_ char *pv = t_path(scratch, "made-by-pypy-venv"), *preal = realpath("/usr/bin/pypy3", NULL);
 		char *mkp[] = { "/usr/bin/pypy3", "-m", "venv", "--without-pip", pv, NULL };
 
 		ck_assert_int_eq(t_run(mkp, NULL, NULL, NULL, NULL), 0);
@@ -641,9 +609,9 @@ END_TEST
 
 START_TEST(bad_input_is_one_line_and_changes_nothing)
 {
-	_cleanup_free_ char *file = path_in("a-file"), *colon = path_in("a:b"), *nl = path_in("a\nb");
-	_cleanup_free_ char *deep = path_in("x/y/env"), *x = path_in("x"), *notenv = path_in("cfg-binary");
-	_cleanup_free_ char *cfgb = path_in("cfg-binary/pyvenv.cfg");
+	_cleanup_free_ char *file = t_path(scratch, "a-file"), *colon = t_path(scratch, "a:b"), *nl = t_path(scratch, "a\nb");
+	_cleanup_free_ char *deep = t_path(scratch, "x/y/env"), *x = t_path(scratch, "x"), *notenv = t_path(scratch, "cfg-binary");
+	_cleanup_free_ char *cfgb = t_path(scratch, "cfg-binary/pyvenv.cfg");
 	struct {
 		const char *args[8];
 		const char *needle;
@@ -683,12 +651,12 @@ START_TEST(bad_input_is_one_line_and_changes_nothing)
 			vr_strv_push(&argv, cases[i].args[k]);
 		rc = t_run(argv, env, NULL, &out, &err);
 		ck_assert_msg(rc == 125, "case %zu (%s): exit %d, want 125", i, cases[i].needle, rc);
-		assert_one_line_error(err, cases[i].needle);
+		t_assert_one_line_error(err, cases[i].needle);
 		ck_assert_str_eq(out, "");
 	}
-	ck_assert(!exists(colon));
-	ck_assert(!exists(nl));
-	ck_assert(!exists(x));
+	ck_assert(!t_exists(colon));
+	ck_assert(!t_exists(nl));
+	ck_assert(!t_exists(x));
 	{
 		_cleanup_free_ char *c = t_read_file(file);
 		ck_assert_str_eq(c, "x");
@@ -698,7 +666,7 @@ END_TEST
 
 START_TEST(unwritable_parent)
 {
-	_cleanup_free_ char *ro = path_in("readonly"), *env = path_in("readonly/env"), *cache = path_in("nobody-cache");
+	_cleanup_free_ char *ro = t_path(scratch, "readonly"), *env = t_path(scratch, "readonly/env"), *cache = t_path(scratch, "nobody-cache");
 	_cleanup_free_ char *err = NULL, *setpriv = t_which("setpriv"), *cenv = t_strdupf("VENVRUN_CACHE_DIR=%s", cache);
 	int rc;
 
@@ -723,15 +691,15 @@ START_TEST(unwritable_parent)
 		rc = vr(NULL, &err, "create", "-p", "/usr/bin/python3", env, NULL);
 	}
 	ck_assert_int_eq(rc, 125);
-	assert_one_line_error(err, "Permission denied");
+	t_assert_one_line_error(err, "Permission denied");
 	ck_assert_ptr_nonnull(strstr(err, ro));
-	ck_assert(!exists(env));
+	ck_assert(!t_exists(env));
 }
 END_TEST
 
 START_TEST(spaces_and_non_ascii)
 {
-	_cleanup_free_ char *env = path_in("my env é ☃ 'q' $x &|"), *py = t_strdupf("%s/bin/python", env);
+	_cleanup_free_ char *env = t_path(scratch, "my env é ☃ 'q' $x &|"), *py = t_strdupf("%s/bin/python", env);
 	json_t *j;
 
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", env, NULL), 0);
@@ -743,20 +711,20 @@ END_TEST
 
 START_TEST(bare_name_goes_to_the_env_home)
 {
-	_cleanup_free_ char *out = NULL, *want = path_in("envs/named"), *cfg = path_in("envs/named/pyvenv.cfg");
+	_cleanup_free_ char *out = NULL, *want = t_path(scratch, "envs/named"), *cfg = t_path(scratch, "envs/named/pyvenv.cfg");
 	char *env[] = { cache_env, home_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "-p", "/usr/bin/python3", "named", NULL };
 
 	/* From a directory with no "named" in it: the env home is used (and made). */
 	ck_assert_int_eq(t_run(argv, env, scratch, &out, NULL), 0);
-	ck_assert(exists(cfg));
+	ck_assert(t_exists(cfg));
 	ck_assert_ptr_nonnull(strstr(out, want));
 }
 END_TEST
 
 START_TEST(dry_run_writes_nothing)
 {
-	_cleanup_free_ char *env = path_in("new/parent/env"), *parent = path_in("new"), *out = NULL, *err = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "new/parent/env"), *parent = t_path(scratch, "new"), *out = NULL, *err = NULL;
 	_cleanup_free_ char *real = realpath("/usr/bin/python3", NULL);
 	json_t *j, *entries, *e;
 	json_error_t jerr;
@@ -764,7 +732,7 @@ START_TEST(dry_run_writes_nothing)
 	size_t i;
 
 	ck_assert_int_eq(vr(&out, &err, "create", "--dry-run", "--json", "-p", "/usr/bin/python3", env, NULL), 0);
-	ck_assert(!exists(parent));
+	ck_assert(!t_exists(parent));
 	j = json_loads(out, 0, &jerr);
 	ck_assert_msg(j != NULL, "not JSON: %s", out);
 	ck_assert_str_eq(jstr(j, "path"), env);
@@ -827,13 +795,13 @@ assert_complete(const char *env)
 
 	for (size_t i = 0; i < ELEMENTSOF(must); i++) {
 		_cleanup_free_ char *p = t_strdupf("%s/%s", env, must[i]);
-		ck_assert_msg(exists(p), "incomplete env: %s missing", p);
+		ck_assert_msg(t_exists(p), "incomplete env: %s missing", p);
 	}
 }
 
 START_TEST(parallel_creates_of_one_path)
 {
-	_cleanup_free_ char *env = path_in("contended");
+	_cleanup_free_ char *env = t_path(scratch, "contended");
 	char *plain[] = { "create", "-q", "-p", "/usr/bin/python3", env, NULL };
 	char *clear[] = { "create", "-q", "--clear", "-p", "/usr/bin/python3", env, NULL };
 	pid_t pids[8];
@@ -864,7 +832,7 @@ END_TEST
 
 START_TEST(sigkill_at_random_points)
 {
-	_cleanup_free_ char *env = path_in("victim"), *fresh = path_in("fresh");
+	_cleanup_free_ char *env = t_path(scratch, "victim"), *fresh = t_path(scratch, "fresh");
 	char *clear[] = { "create", "-q", "--clear", "-p", "/usr/bin/python3", env, NULL };
 	char *make[] = { "create", "-q", "-p", "/usr/bin/python3", fresh, NULL };
 	int old_seen = 0, new_seen = 0, none_seen = 0, finished = 0;
@@ -901,7 +869,7 @@ START_TEST(sigkill_at_random_points)
 		usleep((useconds_t)(rand() % span_us));
 		kill(pid, SIGKILL);
 		finished += wait_status(pid) == 0;
-		if (exists(fresh)) {
+		if (t_exists(fresh)) {
 			assert_complete(fresh);
 			t_rm_rf(fresh);
 		} else {

@@ -49,29 +49,6 @@ static const char *host_python = "/usr/bin/python3";
 
 /* ---- set-up ------------------------------------------------------------------------ */
 
-static char *in_scratch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *
-in_scratch(const char *fmt, ...)
-{
-	char *rel = NULL, *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ck_assert_int_ge(vasprintf(&rel, fmt, ap), 0);
-	va_end(ap);
-	p = t_strdupf("%s/%s", scratch, rel);
-	free(rel);
-	return p;
-}
-
-static bool
-exists(const char *p)
-{
-	struct stat st;
-
-	return lstat(p, &st) == 0;
-}
-
 static void
 mkdir_p(const char *path)
 {
@@ -140,8 +117,8 @@ begin(enum who w)
 			return false;
 		}
 	}
-	home = in_scratch("home");
-	work = in_scratch("work");
+	home = t_path(scratch, "home");
+	work = t_path(scratch, "work");
 	mkdir_p(home);
 	mkdir_p(work);
 
@@ -333,7 +310,7 @@ static bool
 wait_file(const char *path, pid_t pid, int ms)
 {
 	for (int i = 0; i <= ms / 10; i++) {
-		if (exists(path))
+		if (t_exists(path))
 			return true;
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			return false;
@@ -410,16 +387,6 @@ unique_marker(const char *what)
 
 /* ---- assertions and JSON ------------------------------------------------------------- */
 
-/* One line on stderr, "venvrun: ...", holding `needle`. */
-static void
-assert_one_line_error(const char *err, const char *needle)
-{
-	ck_assert_ptr_nonnull(err);
-	ck_assert_msg(vr_startswith(err, "venvrun: "), "stderr does not start with 'venvrun: ': %s", err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "stderr is not exactly one line: %s", err);
-	ck_assert_msg(strstr(err, needle), "stderr lacks '%s': %s", needle, err);
-}
-
 static json_t *
 parse_json(const char *what, const char *out)
 {
@@ -488,7 +455,7 @@ facts_of(const char *env)
 static struct env_facts
 make_venv(const char *name, bool with_pip)
 {
-	_cleanup_free_ char *env = in_scratch("%s", name), *err = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "%s", name), *err = NULL;
 	int rc;
 
 	hand_over();
@@ -525,8 +492,8 @@ static const char mkwheel_py[] =
 static char *
 make_wheels(void)
 {
-	char *dir = in_scratch("wheels");
-	_cleanup_free_ char *script = in_scratch("mkwheel.py");
+	char *dir = t_path(scratch, "wheels");
+	_cleanup_free_ char *script = t_path(scratch, "mkwheel.py");
 
 	mkdir_p(dir);
 	t_write_file(script, mkwheel_py, false);
@@ -536,7 +503,7 @@ make_wheels(void)
 
 		ck_assert_msg(host(NULL, &err, host_python, script, dir, num, NULL) == 0, "mkwheel: %s", err);
 		whl = t_strdupf("%s/marker-%d-py3-none-any.whl", dir, n);
-		ck_assert(exists(whl));
+		ck_assert(t_exists(whl));
 	}
 	return dir;
 }
@@ -639,7 +606,7 @@ noninterference(enum who w)
 
 	/* marker 3: in the user site of the caller's HOME, and in a directory on PYTHONPATH. */
 	usersite = t_strdupf("%s/.local/lib/python%s/site-packages", home, a.xy);
-	pypath = in_scratch("pythonpath");
+	pypath = t_path(scratch, "pythonpath");
 	put_marker(usersite, 3);
 	put_marker(pypath, 3);
 	pp_env = t_strdupf("PYTHONPATH=%s", pypath);
@@ -683,7 +650,7 @@ noninterference(enum who w)
 	json_decref(j);
 	j = marker_in(false, a.path, front, NULL, NULL);
 	ck_assert_int_eq(json_array_size(json_object_get(j, "visible")),
-			 exists("/usr/lib/python3/dist-packages") ? 4 : 3);
+			 t_exists("/usr/lib/python3/dist-packages") ? 4 : 3);
 	json_decref(j);
 
 	/* PYTHONPATH passes when asked for, and then its directory (bound in) wins: proof that
@@ -729,7 +696,7 @@ START_TEST(install_passes_pip_install_args)
 	ck_assert_msg(rc == 0, "venvrun install ENV -- --no-index --find-links W marker==1 failed (%d): %s%s", rc, out,
 		      err);
 	init = t_strdupf("%s/marker/__init__.py", a.site);
-	ck_assert_msg(exists(init), "install reported success but %s is missing", init);
+	ck_assert_msg(t_exists(init), "install reported success but %s is missing", init);
 	env_facts_done(&a);
 }
 END_TEST
@@ -749,7 +716,7 @@ sibling_env(enum who w)
 		return;
 	/* scratch/proj/{A,B}, run from scratch/proj. (HOME, scratch/home, is beside it: a
 	 * working directory that holds HOME is not bound at all.) */
-	proj = in_scratch("proj");
+	proj = t_path(scratch, "proj");
 	mkdir_p(proj);
 	a = make_venv("proj/A", false);
 	b = make_venv("proj/B", false);
@@ -827,7 +794,7 @@ walk_host(void)
 	glob_t g;
 
 	for (size_t i = 0; i < ELEMENTSOF(roots); i++)
-		if (exists(roots[i]))
+		if (t_exists(roots[i]))
 			nftw(roots[i], walk_one, 32, FTW_PHYS | FTW_ACTIONRETVAL | FTW_MOUNT);
 	/* pyenv's CPythons, where the test's environment says they are. */
 	pyenv = pyenv && *pyenv ? pyenv : "/root/.pyenv";
@@ -894,8 +861,8 @@ inside_view(enum who w)
 	if (!begin(w))
 		return;
 	a = make_venv("A", false);
-	scripts = in_scratch("scripts");
-	probe = in_scratch("scripts/probe.py");
+	scripts = t_path(scratch, "scripts");
+	probe = t_path(scratch, "scripts/probe.py");
 	mkdir_p(scripts);
 	t_write_file(probe, inside_probe, false);
 	/* The caller's HOME: a secret and a user site with a package in it. */
@@ -933,10 +900,10 @@ inside_view(enum who w)
 	list = json_dumps(sites, JSON_COMPACT);
 
 	/* Outside, the user site and the secret are there (the test can fail). */
-	ck_assert(exists(secret));
+	ck_assert(t_exists(secret));
 	{
 		_cleanup_free_ char *m = t_strdupf("%s/marker", usersite);
-		ck_assert(exists(m));
+		ck_assert(t_exists(m));
 	}
 
 	free(out);
@@ -1010,7 +977,7 @@ inside_view(enum who w)
 	ck_assert_msg(json_is_integer(json_object_get(r, "secret")), "the caller's secret was read inside");
 	/* The env is read-only in a run. */
 	ck_assert_int_eq(json_integer_value(json_object_get(r, "write")), EROFS);
-	ck_assert(!exists(envfile));
+	ck_assert(!t_exists(envfile));
 	json_decref(r);
 
 	/* ... and writable with --writable-env. */
@@ -1081,7 +1048,7 @@ no_other_python(enum who w)
 		rc = vr(&o2, &e2, a.path, "--", py, "-c", "print(12345)", NULL);
 		if (rc == 126 || rc == 127) {
 			ck_assert_str_eq(o2, "");
-			assert_one_line_error(e2, py);
+			t_assert_one_line_error(e2, py);
 		} else {
 			char *t = t_strdupf("%s\n  %s (%s): status %d, printed '%s'", ran, py, real, rc, o2);
 			free(ran);
@@ -1132,9 +1099,9 @@ exit_statuses(enum who w)
 	if (!begin(w))
 		return;
 	a = make_venv("A", false);
-	scripts = in_scratch("scripts");
-	plain = in_scratch("scripts/plain.txt");
-	missing = in_scratch("scripts/no-such-program");
+	scripts = t_path(scratch, "scripts");
+	plain = t_path(scratch, "scripts/plain.txt");
+	missing = t_path(scratch, "scripts/no-such-program");
 	mkdir_p(scripts);
 	t_write_file(plain, "#!/bin/sh\necho ran\n", false);
 	hand_over();
@@ -1162,7 +1129,7 @@ exit_statuses(enum who w)
 			      cases[i].status, err);
 		ck_assert_str_eq(out, "");
 		if (cases[i].needle)
-			assert_one_line_error(err, cases[i].needle);
+			t_assert_one_line_error(err, cases[i].needle);
 		else
 			ck_assert_str_eq(err, "");
 	}
@@ -1194,14 +1161,14 @@ bad_input(enum who w)
 	a = make_venv("A", false);
 	ran = t_strdupf("%s/ran", work);
 	script = t_strdupf("echo ran > '%s'", ran);
-	nosrc = in_scratch("no-such-source");
-	noenv = in_scratch("no-such-env");
+	nosrc = t_path(scratch, "no-such-source");
+	noenv = t_path(scratch, "no-such-env");
 
 	/* An env made by venvrun create from a copy of the base, which is then removed. */
 	base_real = realpath(a.base, NULL);
-	copydir = in_scratch("pycopy");
+	copydir = t_path(scratch, "pycopy");
 	copy = t_strdupf("%s/python%s", copydir, a.xy);
-	envc = in_scratch("C");
+	envc = t_path(scratch, "C");
 	mkdir_p(copydir);
 	{
 		char *argv[] = { "/bin/cp", base_real, copy, NULL };
@@ -1243,7 +1210,7 @@ bad_input(enum who w)
 		_cleanup_strv_free_ char **argv = NULL;
 		_cleanup_free_ char *o = NULL, *e = NULL;
 
-		if (streq(cases[i].what, "bind target hidden") && !exists("/usr/lib/python3/dist-packages")) {
+		if (streq(cases[i].what, "bind target hidden") && !t_exists("/usr/lib/python3/dist-packages")) {
 			fprintf(stderr, "note: no /usr/lib/python3/dist-packages here; hidden bind target not tried\n");
 			continue;
 		}
@@ -1253,8 +1220,8 @@ bad_input(enum who w)
 		rc = run_argv(NULL, &o, &e, argv);
 		ck_assert_msg(rc == 125, "%s: status %d, not 125; stderr: %s", cases[i].what, rc, e);
 		ck_assert_str_eq(o, "");
-		assert_one_line_error(e, cases[i].needle);
-		ck_assert_msg(!exists(ran), "%s: the command ran", cases[i].what);
+		t_assert_one_line_error(e, cases[i].needle);
+		ck_assert_msg(!t_exists(ran), "%s: the command ran", cases[i].what);
 	}
 	free((char *)cases[3].argv[1]);
 	env_facts_done(&a);
@@ -1285,11 +1252,11 @@ sigterm(enum who w)
 	if (!begin(w))
 		return;
 	a = make_venv("A", false);
-	sig = in_scratch("sig");
+	sig = t_path(scratch, "sig");
 	mkdir_p(sig);
 	got = t_strdupf("%s/got", sig);
 	ready = t_strdupf("%s/ready", sig);
-	errfile = in_scratch("stderr");
+	errfile = t_path(scratch, "stderr");
 	hand_over();
 
 	char *args[] = { "--bind",
@@ -1358,7 +1325,7 @@ daemon_reaped(enum who w)
 	dmark = t_strdupf("#%s", mark);
 	ready = t_strdupf("%s/ready", work);
 	go = t_strdupf("%s/go", work);
-	errfile = in_scratch("stderr");
+	errfile = t_path(scratch, "stderr");
 	hand_over();
 
 	char *args[] = { a.path,
@@ -1425,7 +1392,7 @@ kill9(enum who w)
 	a = make_venv("A", false);
 	mark = unique_marker("kill9");
 	ready = t_strdupf("%s/ready", work);
-	errfile = in_scratch("stderr");
+	errfile = t_path(scratch, "stderr");
 	hand_over();
 
 	/* The program, a child of it, and a daemon (setsid) all hold the marker. */
@@ -1563,7 +1530,7 @@ START_TEST(describe_shows_the_plan)
 			dist_hidden = true;
 	}
 	ck_assert_msg(env_ro, "the plan does not bind %s read-only", a.path);
-	if (exists("/usr/lib/python3/dist-packages"))
+	if (t_exists("/usr/lib/python3/dist-packages"))
 		ck_assert_msg(dist_hidden, "the plan does not hide /usr/lib/python3/dist-packages");
 	json_decref(j);
 	env_facts_done(&a);

@@ -234,7 +234,25 @@ START_TEST(mkdir_parents_reports_what_it_made)
 }
 END_TEST
 
+START_TEST(read_file_whole_from_procfs)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	/* Size 0 in stat, and a sysctl file ends after a short first read. */
+	if (access("/proc/sys/kernel/ostype", R_OK) != 0) {
+		fprintf(stderr, "skipping: no /proc/sys/kernel/ostype\n");
+		return;
+	}
+	ck_assert_int_eq(vr_read_file_at(AT_FDCWD, "/proc/sys/kernel/ostype", 4096, &text, &len, NULL, NULL), 0);
+	ck_assert_str_eq(text, "Linux\n");
+	ck_assert_uint_eq(len, 6);
+	free(text);
+}
+END_TEST
+
 static const struct t_case cases[] = {
+	T_CASE(read_file_whole_from_procfs),
 	T_CASE(normalize),
 	T_CASE(absolute),
 	T_CASE(basename_dirname_join),
