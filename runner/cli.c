@@ -23,6 +23,8 @@ enum {
 	OPT_JSON,
 	OPT_PROFILE,
 	OPT_POLICY,
+	OPT_SEED_PACKAGES,
+	OPT_WHEEL_DIR,
 };
 
 /* getopt_long reports errors through globals; turn them into one error record. */
@@ -57,6 +59,8 @@ vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_er
 		{ "activators", required_argument, NULL, OPT_ACTIVATORS },
 		{ "no-seed", no_argument, NULL, OPT_NO_SEED },
 		{ "without-pip", no_argument, NULL, OPT_NO_SEED },
+		{ "seed-packages", required_argument, NULL, OPT_SEED_PACKAGES },
+		{ "wheel-dir", required_argument, NULL, OPT_WHEEL_DIR },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -64,6 +68,7 @@ vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_er
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t n_wheel_dirs = 0;
 	int ch, r;
 
 	*c = (struct vr_cli_create){ 0 };
@@ -103,8 +108,21 @@ vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_er
 				return r;
 			break;
 		case OPT_NO_SEED:
-			/* Envs are made without pip until seeding exists: accepted so scripts
-			 * written for later versions (and for venv's --without-pip) work. */
+			c->o.no_seed = true;
+			break;
+		case OPT_SEED_PACKAGES:
+			if (!*optarg)
+				return vr_error_set(err, VR_ERR_USAGE, "--seed-packages: empty list (use --no-seed)");
+			c->o.seed_packages = optarg;
+			break;
+		case OPT_WHEEL_DIR:
+			if (!*optarg)
+				return vr_error_set(err, VR_ERR_USAGE, "--wheel-dir: empty directory name");
+			if (n_wheel_dirs == VR_CLI_WHEEL_DIRS_MAX)
+				return vr_error_set(err, VR_ERR_USAGE, "--wheel-dir: more than %d directories",
+						    VR_CLI_WHEEL_DIRS_MAX);
+			c->wheel_dirs[n_wheel_dirs++] = optarg;
+			c->o.wheel_dirs = c->wheel_dirs;
 			break;
 		case OPT_DRY_RUN:
 			c->o.dry_run = true;
@@ -127,6 +145,8 @@ vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_er
 	}
 	if (c->o.clear && c->o.upgrade)
 		return vr_error_set(err, VR_ERR_USAGE, "--clear and --upgrade cannot be combined");
+	if (c->o.no_seed && c->o.seed_packages)
+		return vr_error_set(err, VR_ERR_USAGE, "--no-seed and --seed-packages cannot be combined");
 	if (optind >= argc)
 		return vr_error_set(err, VR_ERR_USAGE, "create: missing ENV (the path of the env to create)");
 	if (optind + 1 < argc)

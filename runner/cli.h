@@ -11,8 +11,11 @@
 
 #include "venvrun/venvrun.h"
 
+#define VR_CLI_WHEEL_DIRS_MAX 64
+
 struct vr_cli_create {
 	struct vr_create_options o;
+	const char *wheel_dirs[VR_CLI_WHEEL_DIRS_MAX + 1]; /* --wheel-dir, into argv; o.wheel_dirs */
 	struct vr_discover_options discover;
 	const char *env;
 	bool json;

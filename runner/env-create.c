@@ -34,12 +34,14 @@
 #include "macro.h"
 #include "manifest.h"
 #include "path.h"
+#include "seed.h"
 #include "strv.h"
 
 
 struct vr_create_result {
 	struct vr_env_plan *plan;
 	struct vr_interpreter *py;
+	struct vr_seed *seed;
 	const char *action;
 };
 
@@ -57,6 +59,7 @@ vr_create_result_free(struct vr_create_result *res)
 		return;
 	vr_env_plan_free(res->plan);
 	vr_interpreter_free(res->py);
+	vr_seed_free(res->seed);
 	free(res);
 }
 VR_DEFINE_CLEANUP(struct vr_create_result *, vr_create_result_free)
@@ -93,6 +96,7 @@ vr_create_result_to_json(const struct vr_create_result *res)
 		return NULL;
 	json_object_set_new(o, "action", json_string(res->action));
 	json_object_set_new(o, "interpreter", json_loads(py, 0, NULL));
+	json_object_set_new(o, "seeded", vr_seed_to_json(res->seed));
 	return json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 }
 
@@ -445,6 +449,22 @@ vr_env_create(const char *env, const struct vr_create_options *opts, struct vr_c
 	}
 	if (!prompt && (r = make_prompt(path, o.prompt, &prompt, err)) < 0)
 		goto fail;
+	/* Seeding is chosen (and the wheels cached) before the plan, whose manifest names
+	 * what is seeded; --upgrade keeps the env's packages and seeds nothing. A dry run
+	 * only looks at the wheel directories. */
+	if (action != ACTION_UPGRADE) {
+		_cleanup_(json_decrefp) json_t *seeded = NULL;
+
+		r = vr_seed_resolve(res->py, &o, !o.dry_run, &res->seed, err);
+		if (r < 0)
+			goto fail;
+		seeded = vr_seed_to_json(res->seed);
+		kept = json_object();
+		if (!seeded || !kept || json_object_set(kept, "seeded", seeded) < 0) {
+			r = vr_error_set(err, ENOMEM, "create");
+			goto fail;
+		}
+	}
 	r = vr_env_plan_build(path, res->py, &o, prompt, kept, &res->plan, err);
 	if (r < 0)
 		goto fail;
@@ -473,6 +493,10 @@ vr_env_create(const char *env, const struct vr_create_options *opts, struct vr_c
 		goto fail;
 	}
 	r = vr_env_plan_write_at(tmpfd, res->plan, 0, err);
+	if (r < 0)
+		goto fail;
+	/* Into the temporary tree, so that a seed that fails leaves no env. */
+	r = vr_seed_install_at(tmpfd, path, res->py, res->seed, err);
 	if (r < 0)
 		goto fail;
 	r = commit(parentfd, tmp, name, path, action, err);

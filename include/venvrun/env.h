@@ -61,6 +61,19 @@ struct vr_create_options {
 	bool system_site_packages;
 	bool copies;             /* copy the interpreter instead of symlinking it */
 	bool dry_run;            /* compute what would be written, write nothing */
+	/*
+	 * Seeding: the packages installed into a new env from wheels, with no network.
+	 * Wheels are looked for in wheel_dirs (in order), $VENVRUN_WHEEL_PATH (colon-
+	 * separated), the interpreter's bundled ensurepip wheels, then the system's wheel
+	 * directories (/usr/share/python-wheels); the first of these holding a fitting wheel
+	 * of a package provides it, its newest version whose tags fit the interpreter and
+	 * whose Requires-Python admits it. They are unpacked once into the shared cache
+	 * ($VENVRUN_CACHE_DIR, else $XDG_CACHE_HOME/venvrun: wheels/) and hard-linked (or
+	 * copied) into the env. --upgrade seeds nothing: it keeps the env's packages.
+	 */
+	const char *const *wheel_dirs; /* NULL-terminated; NULL: none. Borrowed. */
+	const char *seed_packages;     /* "pip,setuptools,wheel", "pip==23.2.1"; NULL: "pip" */
+	bool no_seed;                  /* seed nothing */
 };
 
 VR_PUBLIC void vr_create_options_init(struct vr_create_options *o);

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Benchmark: create an env WITH pip, side by side with the tools venvrun
+# replaces, all on the same interpreter, with warm caches:
+#
+#   venvrun create -q -p PY DIR                  (pip seeded from the wheel cache)
+#   PY -m venv DIR                               (ensurepip; fewer runs: it is slow)
+#   virtualenv -p PY DIR                         (app-data seeder, copies; warm)
+#   virtualenv --symlink-app-data -p PY DIR      (app-data seeder, symlinks; warm)
+#
+# plus one cold venvrun create (the wheels cache removed first). Then prints
+# the ratios and checks the targets from the seeding issue. Every tool gets
+# a private cache under the benchmark's scratch directory, so nothing of the
+# user's is used or changed. Options: see bench/lib.bash (usage). Never
+# fails because of timing.
+set -euo pipefail
+
+# shellcheck source=bench/lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
+readonly VENVRUN_ROW="venvrun create (pip seeded)"
+readonly VENV_ROW="python -m venv (with pip)"
+readonly VIRTUALENV_ROW="virtualenv (app-data, copy)"
+readonly VIRTUALENV_SYMLINK_ROW="virtualenv --symlink-app-data"
+
+# Targets from the seeding issue.
+readonly TARGET_MEDIAN_MS=15
+readonly TARGET_VS_SYMLINK=8
+readonly TARGET_VS_VENV=100
+readonly TARGET_COLD_MS=300
+
+# python -m venv takes seconds: this many runs at most.
+readonly SLOW_RUNS=5
+
+print_setup() {
+    local pyver
+    pyver=$("$PYTHON" -c 'import platform; print(platform.python_implementation(), platform.python_version())')
+    echo "interpreter: $PYTHON ($pyver)"
+    echo "venvrun:     $VENVRUN ($("$VENVRUN" version 2>/dev/null || echo 'version unknown'))"
+    echo "timer:       $TIMER_DESC"
+    echo "scratch:     $BENCH_TMP ($(stat -f -c %T "$BENCH_TMP"))"
+    echo "machine:     $(nproc) CPUs, $(uname -sr)"
+}
+
+# Measure with fewer runs (for the commands that take seconds).
+measure_slow() {
+    local saved=$RUNS
+    ((RUNS > SLOW_RUNS)) && RUNS=$SLOW_RUNS
+    measure "$@"
+    RUNS=$saved
+}
+
+measure_creates() {
+    local env=$BENCH_TMP/env
+    export VENVRUN_CACHE_DIR=$BENCH_TMP/venvrun-cache
+    export VIRTUALENV_OVERRIDE_APP_DATA=$BENCH_TMP/virtualenv-app-data
+    unset VENVRUN_WHEEL_PATH
+
+    # The seeded create must work before it is timed (no wheel source: skip).
+    if ! "$VENVRUN" create -q -p "$PYTHON" "$env" 2>"$BENCH_TMP/seed.err"; then
+        sed 's/^/    /' "$BENCH_TMP/seed.err"
+        skip "venvrun cannot seed pip here (no wheel source for $PYTHON)"
+    fi
+    rm -rf -- "$env"
+    measure "$VENVRUN_ROW" "$env" "$VENVRUN" create -q -p "$PYTHON" "$env"
+    if "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
+        measure_slow "$VENV_ROW" "$env" "$PYTHON" -m venv "$env"
+    else
+        echo "python -m venv: no ensurepip for $PYTHON (Debian: python3-venv), skipping its row"
+    fi
+    if command -v virtualenv >/dev/null; then
+        measure_slow "$VIRTUALENV_ROW" "$env" virtualenv -q -p "$PYTHON" "$env"
+        measure "$VIRTUALENV_SYMLINK_ROW" "$env" virtualenv -q --symlink-app-data -p "$PYTHON" "$env"
+    else
+        echo "virtualenv: not installed (Debian: python3-virtualenv), skipping its rows"
+    fi
+}
+
+# One create with no wheels cache: the wheel is read, verified and unpacked.
+# The interpreter facts stay cached, as after any earlier venvrun use.
+COLD_MS=
+measure_cold() {
+    local env=$BENCH_TMP/env-cold
+    rm -rf -- "$VENVRUN_CACHE_DIR/wheels" "$env"
+    COLD_MS=$("$PYTHON" - "$VENVRUN" "$PYTHON" "$env" <<'EOF'
+import subprocess, sys, time
+t = time.perf_counter_ns()
+subprocess.run([sys.argv[1], "create", "-q", "-p", sys.argv[2], sys.argv[3]], check=True)
+print("%.2f" % ((time.perf_counter_ns() - t) / 1e6))
+EOF
+)
+    rm -rf -- "$env"
+    echo "venvrun create, cold wheels cache (one run): $COLD_MS ms"
+}
+
+print_ratios() {
+    local row
+    for row in "$VENV_ROW" "$VIRTUALENV_ROW" "$VIRTUALENV_SYMLINK_ROW"; do
+        [[ -n ${STATS[$row]:-} ]] && ratio_line "$row" "$VENVRUN_ROW" "venvrun"
+    done
+    return 0
+}
+
+speedup() {
+    awk -v a="$(stat_ms "$1" 1)" -v b="$(stat_ms "$VENVRUN_ROW" 1)" 'BEGIN { printf "%.1f", a / b }'
+}
+
+print_targets() {
+    local median s
+    median=$(stat_ms "$VENVRUN_ROW" 1)
+    echo "targets (seeding issue):"
+    printf '  venvrun create (pip) median <= %s ms: %s (%.2f ms)\n' "$TARGET_MEDIAN_MS" \
+        "$(met float_le "$median" "$TARGET_MEDIAN_MS")" "$median"
+    if [[ -n ${STATS[$VIRTUALENV_SYMLINK_ROW]:-} ]]; then
+        s=$(speedup "$VIRTUALENV_SYMLINK_ROW")
+        printf '  >= %sx faster than virtualenv --symlink-app-data: %s (%sx)\n' "$TARGET_VS_SYMLINK" \
+            "$(met float_le "$TARGET_VS_SYMLINK" "$s")" "$s"
+    fi
+    if [[ -n ${STATS[$VENV_ROW]:-} ]]; then
+        s=$(speedup "$VENV_ROW")
+        printf '  >= %sx faster than python -m venv: %s (%sx)\n' "$TARGET_VS_VENV" \
+            "$(met float_le "$TARGET_VS_VENV" "$s")" "$s"
+    fi
+    printf '  cold cache <= %s ms: %s (%s ms)\n' "$TARGET_COLD_MS" \
+        "$(met float_le "$COLD_MS" "$TARGET_COLD_MS")" "$COLD_MS"
+    echo "reference (issue): python -m venv ~2 s, virtualenv app-data ~180 ms," \
+        "--symlink-app-data ~115 ms, uv venv --seed 20 ms (published)"
+}
+
+main() {
+    bench_init "$@"
+    print_setup
+    echo
+    measure_creates
+    print_table "$VENVRUN_ROW" "$VENV_ROW" "$VIRTUALENV_ROW" "$VIRTUALENV_SYMLINK_ROW"
+    echo
+    measure_cold
+    echo
+    print_ratios
+    echo
+    print_targets
+}
+
+main "$@"
