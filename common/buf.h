@@ -12,10 +12,13 @@ struct vr_buf {
 	char *data; /* NULL until the first append */
 	size_t len;
 	size_t cap;
-	bool oom;   /* an allocation failed: the content is incomplete */
+	bool oom; /* an allocation failed: the content is incomplete */
 };
 
-#define VR_BUF_INIT { NULL, 0, 0, false }
+#define VR_BUF_INIT               \
+	{                         \
+		NULL, 0, 0, false \
+	}
 
 void vr_buf_append(struct vr_buf *b, const char *s, size_t n);
 void vr_buf_puts(struct vr_buf *b, const char *s);

@@ -123,13 +123,13 @@ vr_error_format(const struct vr_error *err, char *buf, size_t size)
 	if (!err)
 		return 0;
 
-#define APPEND(...)                                                     \
-	do {                                                            \
-		if (n < size) {                                         \
-			r = snprintf(buf + n, size - n, __VA_ARGS__);   \
-			if (r > 0)                                      \
-				n += (size_t)r;                         \
-		}                                                       \
+#define APPEND(...)                                                   \
+	do {                                                          \
+		if (n < size) {                                       \
+			r = snprintf(buf + n, size - n, __VA_ARGS__); \
+			if (r > 0)                                    \
+				n += (size_t)r;                       \
+		}                                                     \
 	} while (0)
 
 	if (err->where[0]) {

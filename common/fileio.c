@@ -18,8 +18,8 @@
 #define WHERE(w, p) ((w) ? (w) : (p))
 
 int
-vr_read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len,
-		const char *where, struct vr_error *err)
+vr_read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len, const char *where,
+		struct vr_error *err)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -103,16 +103,16 @@ temp_name_for(const char *name)
 
 	if (!dir)
 		return NULL;
-	if (asprintf(&tmp, "%s%s.%s.vr-%d-%u", strchr(name, '/') ? dir : "", strchr(name, '/') ? "/" : "",
-		     base, (int)getpid(), counter++) < 0)
+	if (asprintf(&tmp, "%s%s.%s.vr-%d-%u", strchr(name, '/') ? dir : "", strchr(name, '/') ? "/" : "", base,
+		     (int)getpid(), counter++) < 0)
 		tmp = NULL;
 	free(dir);
 	return tmp;
 }
 
 int
-vr_write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-		 unsigned flags, const char *where, struct vr_error *err)
+vr_write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+		 const char *where, struct vr_error *err)
 {
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
@@ -153,8 +153,7 @@ vr_write_file_at(int dirfd, const char *name, const void *data, size_t len, mode
 }
 
 int
-vr_symlink_at(const char *target, int dirfd, const char *name, unsigned flags, const char *where,
-	      struct vr_error *err)
+vr_symlink_at(const char *target, int dirfd, const char *name, unsigned flags, const char *where, struct vr_error *err)
 {
 	_cleanup_free_ char *tmp = NULL;
 
@@ -177,8 +176,8 @@ vr_symlink_at(const char *target, int dirfd, const char *name, unsigned flags, c
 }
 
 int
-vr_copy_file_at(int src_dirfd, const char *src, int dst_dirfd, const char *dst, mode_t mode,
-		unsigned flags, const char *where, struct vr_error *err)
+vr_copy_file_at(int src_dirfd, const char *src, int dst_dirfd, const char *dst, mode_t mode, unsigned flags,
+		const char *where, struct vr_error *err)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	_cleanup_free_ char *tmp = NULL;

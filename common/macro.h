@@ -67,26 +67,26 @@ vr_fclosep(FILE **f)
 #define _cleanup_fclose_ _cleanup_(vr_fclosep)
 
 /* Move ownership out of a cleanup variable: the variable is left empty. */
-#define TAKE_PTR(p)                              \
-	({                                       \
-		__typeof__(p) _take_tmp = (p);   \
-		(p) = NULL;                      \
-		_take_tmp;                       \
+#define TAKE_PTR(p)                            \
+	({                                     \
+		__typeof__(p) _take_tmp = (p); \
+		(p) = NULL;                    \
+		_take_tmp;                     \
 	})
 
-#define TAKE_FD(fd)                              \
-	({                                       \
-		int _take_fd = (fd);             \
-		(fd) = -1;                       \
-		_take_fd;                        \
+#define TAKE_FD(fd)                  \
+	({                           \
+		int _take_fd = (fd); \
+		(fd) = -1;           \
+		_take_fd;            \
 	})
 
 /* Define a cleanup function for a pointer type whose destructor takes the pointer. */
-#define VR_DEFINE_CLEANUP(type, func)              \
-	static inline void func##p(type *p)        \
-	{                                          \
-		if (*p)                            \
-			func(*p);                  \
+#define VR_DEFINE_CLEANUP(type, func)       \
+	static inline void func##p(type *p) \
+	{                                   \
+		if (*p)                     \
+			func(*p);           \
 	}
 
 /* qsort() with a NULL base is undefined even for no elements (UBSan says so): sort only

@@ -135,11 +135,11 @@ vr_path_check_carriable(const char *path, const char *what, struct vr_error *err
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if (*p == ':')
 			return vr_error_set_at(err, VR_ERR_BAD_PATH, path,
-					       "%s holds ':', which PATH and activation scripts cannot carry",
-					       what);
+					       "%s holds ':', which PATH and activation scripts cannot carry", what);
 		if (*p < 0x20 || *p == 0x7f)
 			return vr_error_set_at(err, VR_ERR_BAD_PATH, path,
-					       "%s holds a control character (such as a newline), which activation scripts cannot carry",
+					       "%s holds a control character (such as a newline), which activation "
+					       "scripts cannot carry",
 					       what);
 	}
 	return 0;

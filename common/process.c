@@ -46,8 +46,8 @@ vr_process_result_done(struct vr_process_result *res)
 }
 
 int
-vr_process_run(char *const argv[], char *const envp[], int timeout_ms, size_t max_output,
-	       struct vr_process_result *res, struct vr_error *err)
+vr_process_run(char *const argv[], char *const envp[], int timeout_ms, size_t max_output, struct vr_process_result *res,
+	       struct vr_error *err)
 {
 	struct vr_process_result out = { 0 };
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
@@ -130,8 +130,8 @@ vr_process_run(char *const argv[], char *const envp[], int timeout_ms, size_t ma
 					open_fds = 0;
 					break;
 				}
-				if (append(i == 0 ? &out.out : &out.err, i == 0 ? &out.out_len : &out.err_len,
-					   buf, (size_t)k) < 0) {
+				if (append(i == 0 ? &out.out : &out.err, i == 0 ? &out.out_len : &out.err_len, buf,
+					   (size_t)k) < 0) {
 					out.overflowed = true;
 					open_fds = 0;
 					break;

@@ -11,12 +11,12 @@
 #include "macro.h"
 
 struct vr_process_result {
-	int status;      /* wait status, valid unless timed_out */
-	bool timed_out;  /* killed after the time limit */
+	int status;	 /* wait status, valid unless timed_out */
+	bool timed_out;	 /* killed after the time limit */
 	bool overflowed; /* killed for printing more than the limit */
-	char *out;       /* its stdout, NUL-terminated */
+	char *out;	 /* its stdout, NUL-terminated */
 	size_t out_len;
-	char *err;       /* its stderr, NUL-terminated */
+	char *err; /* its stderr, NUL-terminated */
 	size_t err_len;
 };
 

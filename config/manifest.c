@@ -50,8 +50,7 @@ type_name(const json_t *v)
 	return "?";
 }
 
-static int
-bad(struct vr_error *err, const char *file, const char *fmt, ...) _printf_(3, 4);
+static int bad(struct vr_error *err, const char *file, const char *fmt, ...) _printf_(3, 4);
 static int
 bad(struct vr_error *err, const char *file, const char *fmt, ...)
 {
@@ -94,7 +93,7 @@ check_interpreter(json_t *o, const char *file, struct vr_error *err)
 
 	if (!json_is_object(o))
 		return bad(err, file, "interpreter: expected an object, not %s", type_name(o));
-	json_object_foreach(o, key, v) {
+	json_object_foreach (o, key, v) {
 		char path[64];
 		int r;
 
@@ -120,7 +119,7 @@ check_seeded(json_t *a, const char *file, struct vr_error *err)
 		return bad(err, file, "seeded: expected a list, not %s", type_name(a));
 	if (json_array_size(a) > LIST_MAX)
 		return bad(err, file, "seeded: more than %d entries", LIST_MAX);
-	json_array_foreach(a, i, v) {
+	json_array_foreach (a, i, v) {
 		char path[64];
 
 		snprintf(path, sizeof path, "seeded[%zu]", i);
@@ -187,7 +186,7 @@ vr_manifest_parse_doc(const char *text, size_t len, const char *file, json_t **r
 	if (!json_is_object(doc))
 		return bad(err, file, "expected an object, not %s", type_name(doc));
 
-	json_object_foreach(doc, key, v) {
+	json_object_foreach (doc, key, v) {
 		bool known = false;
 
 		for (size_t i = 0; manifest_keys[i]; i++)
@@ -245,15 +244,11 @@ vr_manifest_format_full(const char *implementation, const char *version, const c
 	char *out = NULL;
 
 	/* "o" steals these references, on failure too. */
-	doc = json_pack("{s:i, s:s, s:{s:s, s:s, s:s}, s:o, s:o}",
-			"manifest", MANIFEST_VERSION,
-			"venvrun", VENVRUN_VERSION,
-			"interpreter",
-			"implementation", implementation ? implementation : "",
-			"version", version ? version : "",
-			"executable", executable ? executable : "",
-			"seeded", seeded ? json_incref(seeded) : json_array(),
-			"policy", policy ? json_incref(policy) : json_object());
+	doc = json_pack("{s:i, s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "manifest", MANIFEST_VERSION, "venvrun",
+			VENVRUN_VERSION, "interpreter", "implementation", implementation ? implementation : "",
+			"version", version ? version : "", "executable", executable ? executable : "", "seeded",
+			seeded ? json_incref(seeded) : json_array(), "policy",
+			policy ? json_incref(policy) : json_object());
 	if (!doc)
 		return NULL;
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -22,5 +22,5 @@
 int vr_manifest_parse_doc(const char *text, size_t len, const char *file, json_t **ret, struct vr_error *err);
 
 /* vr_manifest_format() with the "seeded" list as well (NULL: an empty list). */
-char *vr_manifest_format_full(const char *implementation, const char *version, const char *executable,
-			      json_t *seeded, json_t *policy);
+char *vr_manifest_format_full(const char *implementation, const char *version, const char *executable, json_t *seeded,
+			      json_t *policy);

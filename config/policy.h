@@ -23,36 +23,36 @@ struct vr_policy {
 /* --- the schema: one table drives validation, merging, defaults and documentation ------ */
 
 enum vr_schema_type {
-	VR_T_OBJECT,     /* children in `fields` */
+	VR_T_OBJECT, /* children in `fields` */
 	VR_T_BOOL,
-	VR_T_INT,        /* non-negative integer, at most `max` */
-	VR_T_STRING,     /* free text (bounded length) */
-	VR_T_ENUM,       /* one of `values` */
-	VR_T_SIZE,       /* integer bytes or "512M"/"2G"/"unlimited"; stored as integer or "unlimited" */
-	VR_T_DURATION,   /* integer seconds or "500ms"/"30s"/"5m"/"1h"/"unlimited"; stored as "30s" etc. */
-	VR_T_COUNT,      /* integer or "unlimited" (rlimits that are counts: nofile, nproc) */
-	VR_T_PATH,       /* an absolute path, normalised */
-	VR_T_PATH_LIST,  /* list of absolute paths */
-	VR_T_NAME_LIST,  /* list of environment variable names; a trailing '*' is a prefix pattern */
-	VR_T_STRING_MAP, /* object of string values (environment.set) */
-	VR_T_BIND_LIST,  /* list of {source, target, mode, optional} */
+	VR_T_INT,	   /* non-negative integer, at most `max` */
+	VR_T_STRING,	   /* free text (bounded length) */
+	VR_T_ENUM,	   /* one of `values` */
+	VR_T_SIZE,	   /* integer bytes or "512M"/"2G"/"unlimited"; stored as integer or "unlimited" */
+	VR_T_DURATION,	   /* integer seconds or "500ms"/"30s"/"5m"/"1h"/"unlimited"; stored as "30s" etc. */
+	VR_T_COUNT,	   /* integer or "unlimited" (rlimits that are counts: nofile, nproc) */
+	VR_T_PATH,	   /* an absolute path, normalised */
+	VR_T_PATH_LIST,	   /* list of absolute paths */
+	VR_T_NAME_LIST,	   /* list of environment variable names; a trailing '*' is a prefix pattern */
+	VR_T_STRING_MAP,   /* object of string values (environment.set) */
+	VR_T_BIND_LIST,	   /* list of {source, target, mode, optional} */
 	VR_T_SYSCALL_LIST, /* list of syscall names (libseccomp's table) or {syscall, action, errno} */
-	VR_T_CAP_LIST,   /* list of capability names (libcap's table) */
-	VR_T_USER,       /* a user name or uid known to the system */
-	VR_T_GROUP,      /* a group name or gid known to the system */
-	VR_T_HOSTNAME,   /* RFC 1123 host name, at most 64 bytes */
-	VR_T_PROFILE,    /* a profile name: [A-Za-z0-9_.-]+ */
+	VR_T_CAP_LIST,	   /* list of capability names (libcap's table) */
+	VR_T_USER,	   /* a user name or uid known to the system */
+	VR_T_GROUP,	   /* a group name or gid known to the system */
+	VR_T_HOSTNAME,	   /* RFC 1123 host name, at most 64 bytes */
+	VR_T_PROFILE,	   /* a profile name: [A-Za-z0-9_.-]+ */
 };
 
 enum vr_merge_rule {
 	VR_MERGE_REPLACE, /* the upper layer's value wins (scalars) */
 	VR_MERGE_OBJECT,  /* merge key by key, each by its own rule */
 	VR_MERGE_APPEND,  /* lists: lower then upper, duplicates dropped (binds: by target, upper wins) */
-	VR_MERGE_MAP,     /* string maps: key by key, upper wins */
+	VR_MERGE_MAP,	  /* string maps: key by key, upper wins */
 };
 
 struct vr_schema {
-	const char *key;                 /* NULL ends a table */
+	const char *key; /* NULL ends a table */
 	enum vr_schema_type type;
 	enum vr_merge_rule merge;
 	/* VR_T_ENUM: the allowed words. VR_T_SIZE/DURATION/COUNT: the words allowed besides a
@@ -65,8 +65,8 @@ struct vr_schema {
 	/* The effective default as JSON text; NULL: none (absent). Objects have none: their
 	 * default is built from their fields. */
 	const char *default_json;
-	const struct vr_schema *fields;  /* VR_T_OBJECT */
-	const char *doc;                 /* one line for the man page and check-config --help */
+	const struct vr_schema *fields; /* VR_T_OBJECT */
+	const char *doc;		/* one line for the man page and check-config --help */
 };
 
 /* The top-level schema of a policy (version, extends, description, filesystem, ...). */
@@ -87,7 +87,7 @@ int vr_policy_validate(json_t *doc, const char *file, struct vr_error *err);
 int vr_policy_parse(const char *text, size_t len, const char *file, json_t **ret, struct vr_error *err);
 
 /* Unit parsing, strict: no spaces, no signs, no fractions, overflow is an error. */
-int vr_parse_size(const char *s, uint64_t *ret);       /* "512", "512K", "2M", "1G", "1T"; binary units */
+int vr_parse_size(const char *s, uint64_t *ret);	/* "512", "512K", "2M", "1G", "1T"; binary units */
 int vr_parse_duration_ms(const char *s, uint64_t *ret); /* "500ms", "30s", "5m", "1h", "2d"; bare number = s */
 /* Text for a duration that vr_parse_duration_ms() reads back to the same value. */
 void vr_format_duration(uint64_t ms, char *buf, size_t size);
@@ -123,8 +123,7 @@ int vr_profile_dirs(char ***ret);
  * gets the "policy" member as a validated layer ({} when absent). */
 int vr_manifest_parse(const char *text, size_t len, const char *file, json_t **ret_policy, struct vr_error *err);
 /* The manifest text create writes; `policy` may be NULL (an empty layer). */
-char *vr_manifest_format(const char *implementation, const char *version, const char *executable,
-			 json_t *policy);
+char *vr_manifest_format(const char *implementation, const char *version, const char *executable, json_t *policy);
 
 /* --- the typed view, for the plan builder ---------------------------------------------- */
 
@@ -152,15 +151,15 @@ struct vr_policy_values {
 	const char *const *tmpfs, *const *hide; /* NULL-terminated */
 	enum vr_network network;
 	bool env_clear;
-	const char *const *env_pass;            /* NULL-terminated */
-	const char *const *env_set;             /* "K=V", NULL-terminated */
+	const char *const *env_pass; /* NULL-terminated */
+	const char *const *env_set;  /* "K=V", NULL-terminated */
 	bool seccomp_enabled, seccomp_log;
 	const struct vr_policy_syscall *deny, *allow;
 	size_t n_deny, n_allow;
-	const char *const *caps_keep;           /* "CAP_X", NULL-terminated */
+	const char *const *caps_keep;			       /* "CAP_X", NULL-terminated */
 	uint64_t nofile, nproc, as, cpu_s, fsize, core, stack; /* VR_UNLIMITED or a value */
-	uint64_t timeout_ms, grace_ms;          /* timeout 0 ("0s" or "unlimited"): no timeout */
-	const char *user, *group, *hostname;    /* NULL: unset; user/group are names or numbers */
+	uint64_t timeout_ms, grace_ms;			       /* timeout 0 ("0s" or "unlimited"): no timeout */
+	const char *user, *group, *hostname;		       /* NULL: unset; user/group are names or numbers */
 };
 
 /* Fill the typed view of an effective policy. Most strings point into the policy; the

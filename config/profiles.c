@@ -107,11 +107,11 @@ done:
 
 /* The layers of one profile name, merged, before its "extends" is resolved. */
 struct stack {
-	json_t *doc;         /* NULL: no layer at all (no such profile) */
-	char *extends;       /* the last "extends" a layer set */
+	json_t *doc;	     /* NULL: no layer at all (no such profile) */
+	char *extends;	     /* the last "extends" a layer set */
 	char *extends_where; /* the file that set it */
 	char *description;   /* the last "description" a layer set */
-	char **files;        /* the profile files, lowest first */
+	char **files;	     /* the profile files, lowest first */
 	bool embedded;
 };
 

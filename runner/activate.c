@@ -256,20 +256,13 @@ static const struct {
 	const char *name;
 	unsigned bits;
 } activator_names[] = {
-	{ "bash", VR_ACTIVATOR_SH },
-	{ "sh", VR_ACTIVATOR_SH },
-	{ "zsh", VR_ACTIVATOR_SH },
-	{ "dash", VR_ACTIVATOR_SH },
-	{ "fish", VR_ACTIVATOR_FISH },
-	{ "csh", VR_ACTIVATOR_CSH },
-	{ "tcsh", VR_ACTIVATOR_CSH },
-	{ "nushell", VR_ACTIVATOR_NU },
-	{ "nu", VR_ACTIVATOR_NU },
-	{ "powershell", VR_ACTIVATOR_POWERSHELL },
-	{ "pwsh", VR_ACTIVATOR_POWERSHELL },
-	{ "python", VR_ACTIVATOR_PYTHON },
-	{ "all", VR_ACTIVATOR_ALL },
-	{ "none", 0 },
+	{ "bash", VR_ACTIVATOR_SH },	     { "sh", VR_ACTIVATOR_SH },
+	{ "zsh", VR_ACTIVATOR_SH },	     { "dash", VR_ACTIVATOR_SH },
+	{ "fish", VR_ACTIVATOR_FISH },	     { "csh", VR_ACTIVATOR_CSH },
+	{ "tcsh", VR_ACTIVATOR_CSH },	     { "nushell", VR_ACTIVATOR_NU },
+	{ "nu", VR_ACTIVATOR_NU },	     { "powershell", VR_ACTIVATOR_POWERSHELL },
+	{ "pwsh", VR_ACTIVATOR_POWERSHELL }, { "python", VR_ACTIVATOR_PYTHON },
+	{ "all", VR_ACTIVATOR_ALL },	     { "none", 0 },
 };
 
 VR_PUBLIC int
@@ -303,7 +296,8 @@ vr_activators_parse(const char *list, unsigned *ret, struct vr_error *err)
 		}
 		if (i == ELEMENTSOF(activator_names))
 			return vr_error_set(err, VR_ERR_USAGE,
-					    "--activators: unknown activator '%.*s'; expected bash, fish, csh, nushell, powershell, python, all or none",
+					    "--activators: unknown activator '%.*s'; expected bash, fish, csh, "
+					    "nushell, powershell, python, all or none",
 					    n > 64 ? 64 : (int)n, name);
 		bits |= activator_names[i].bits;
 	}
@@ -325,8 +319,7 @@ static const struct activator {
 	{ VR_ACTIVATOR_NU, "activate.nu", vr_template_nu, &vr_template_nu_len, vr_quote_nu },
 	{ VR_ACTIVATOR_POWERSHELL, "Activate.ps1", vr_template_powershell, &vr_template_powershell_len,
 	  vr_quote_powershell },
-	{ VR_ACTIVATOR_PYTHON, "activate_this.py", vr_template_python, &vr_template_python_len,
-	  vr_quote_python },
+	{ VR_ACTIVATOR_PYTHON, "activate_this.py", vr_template_python, &vr_template_python_len, vr_quote_python },
 };
 
 #define PLACEHOLDER_PREFIX "__VENVRUN_"
@@ -397,14 +390,13 @@ static int
 check_relative(const char *path, const char *what, struct vr_error *err)
 {
 	if (vr_isempty(path) || path[0] == '/')
-		return vr_error_set(err, EINVAL, "activation scripts: %s must be a relative path below the env",
-				    what);
+		return vr_error_set(err, EINVAL, "activation scripts: %s must be a relative path below the env", what);
 	return vr_path_check_carriable(path, what, err);
 }
 
 int
-vr_activators_render(unsigned which, const struct vr_activate_vars *v, struct vr_activate_file **ret,
-		     size_t *ret_n, struct vr_error *err)
+vr_activators_render(unsigned which, const struct vr_activate_vars *v, struct vr_activate_file **ret, size_t *ret_n,
+		     struct vr_error *err)
 {
 	struct vr_activate_file *files = NULL;
 	size_t n = 0;

@@ -14,9 +14,9 @@
 #include "venvrun/error.h"
 
 struct vr_activate_vars {
-	const char *env_dir;       /* absolute, final path of the env */
-	const char *prompt;        /* VIRTUAL_ENV_PROMPT, e.g. "myenv" */
-	const char *bin_dir;       /* the scripts directory relative to the env: "bin" */
+	const char *env_dir;	   /* absolute, final path of the env */
+	const char *prompt;	   /* VIRTUAL_ENV_PROMPT, e.g. "myenv" */
+	const char *bin_dir;	   /* the scripts directory relative to the env: "bin" */
 	const char *site_packages; /* purelib relative to the env, for activate_this.py */
 };
 
@@ -28,8 +28,8 @@ struct vr_activate_file {
 };
 
 /* Render the activators in `which`; *ret is an array of *ret_n files owned by the caller. */
-int vr_activators_render(unsigned which, const struct vr_activate_vars *v, struct vr_activate_file **ret,
-			 size_t *ret_n, struct vr_error *err);
+int vr_activators_render(unsigned which, const struct vr_activate_vars *v, struct vr_activate_file **ret, size_t *ret_n,
+			 struct vr_error *err);
 void vr_activate_files_free(struct vr_activate_file *files, size_t n);
 
 /* Quote s as one word/literal of each language; NULL on ENOMEM. */

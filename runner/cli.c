@@ -336,7 +336,8 @@ vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli
 			break;
 		case OPT_SETENV:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return vr_error_set(err, VR_ERR_USAGE, "--setenv: expected NAME=VALUE, not '%s'", optarg);
+				return vr_error_set(err, VR_ERR_USAGE, "--setenv: expected NAME=VALUE, not '%s'",
+						    optarg);
 			r = vr_policy_set(c->flags, "environment.set", optarg, "--setenv", err);
 			break;
 		case OPT_KEEP_ENV:

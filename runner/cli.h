@@ -41,7 +41,7 @@ struct vr_cli_describe {
 	const char *profile; /* --profile NAME; NULL: the default profile */
 	const char *policy;  /* --policy FILE; NULL: none */
 	bool json;
-	bool verbose;        /* accepted, as before --profile existed */
+	bool verbose; /* accepted, as before --profile existed */
 	bool help;
 };
 
@@ -68,7 +68,7 @@ struct vr_cli_run {
 	bool new_userns;
 	bool help;
 	struct vr_policy *flags; /* --bind, --ro-bind, --tmpfs, --setenv, --keep-env; owned */
-	char **args;             /* what follows ENV (after "--"), pointing into argv */
+	char **args;		 /* what follows ENV (after "--"), pointing into argv */
 	int n_args;
 };
 

@@ -9,13 +9,12 @@
 #include "cmd.h"
 #include "macro.h"
 
-static const char usage[] =
-	"Usage: venvrun check-config FILE...\n"
-	"\n"
-	"Validate policy files, profiles and env manifests (ENV/venvrun.json; told apart by\n"
-	"their top-level \"manifest\" key). Prints 'FILE: ok' for each valid file; stops at the\n"
-	"first bad one with its error (file:line:col for syntax, the JSON path for the rest).\n"
-	"A policy file that extends a profile needs that profile to exist and be valid.\n";
+static const char usage[] = "Usage: venvrun check-config FILE...\n"
+			    "\n"
+			    "Validate policy files, profiles and env manifests (ENV/venvrun.json; told apart by\n"
+			    "their top-level \"manifest\" key). Prints 'FILE: ok' for each valid file; stops at the\n"
+			    "first bad one with its error (file:line:col for syntax, the JSON path for the rest).\n"
+			    "A policy file that extends a profile needs that profile to exist and be valid.\n";
 
 int
 vr_cmd_check_config(int argc, char **argv, struct vr_error *err)

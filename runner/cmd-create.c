@@ -73,9 +73,12 @@ vr_cmd_create(int argc, char **argv, struct vr_error *err)
 		const char *action = vr_create_result_get_action(res);
 
 		printf("%s%s %s with %s %s (%s)\n", c.o.dry_run ? "would " : "",
-		       c.o.dry_run ? action : streq(action, "create") ? "created" : streq(action, "replace") ? "replaced" : "upgraded",
-		       vr_create_result_get_path(res), vr_interpreter_get_implementation(py), vr_interpreter_get_version(py),
-		       vr_interpreter_get_executable(py));
+		       c.o.dry_run		  ? action
+		       : streq(action, "create")  ? "created"
+		       : streq(action, "replace") ? "replaced"
+						  : "upgraded",
+		       vr_create_result_get_path(res), vr_interpreter_get_implementation(py),
+		       vr_interpreter_get_version(py), vr_interpreter_get_executable(py));
 	}
 	vr_create_result_free(res);
 	return 0;

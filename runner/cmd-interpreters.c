@@ -55,13 +55,15 @@ vr_cmd_interpreters(int argc, char **argv, struct vr_error *err)
 	} else {
 		for (size_t i = 0; list[i]; i++) {
 			const char *why = NULL;
-			bool is_def = def && streq(vr_interpreter_get_executable(def), vr_interpreter_get_executable(list[i]));
+			bool is_def = def &&
+				      streq(vr_interpreter_get_executable(def), vr_interpreter_get_executable(list[i]));
 			char name[64];
 
 			snprintf(name, sizeof name, "%s %s%s", vr_interpreter_get_implementation(list[i]),
-				 vr_interpreter_get_version(list[i]), vr_interpreter_is_free_threaded(list[i]) ? "t" : "");
-			printf("%c %-18s %2d-bit  %s", is_def ? '*' : ' ', name, vr_interpreter_get_pointer_bits(list[i]),
-			       vr_interpreter_get_executable(list[i]));
+				 vr_interpreter_get_version(list[i]),
+				 vr_interpreter_is_free_threaded(list[i]) ? "t" : "");
+			printf("%c %-18s %2d-bit  %s", is_def ? '*' : ' ', name,
+			       vr_interpreter_get_pointer_bits(list[i]), vr_interpreter_get_executable(list[i]));
 			if (!streq(vr_interpreter_get_found_as(list[i]), vr_interpreter_get_executable(list[i])))
 				printf("  (as %s)", vr_interpreter_get_found_as(list[i]));
 			if (!vr_interpreter_is_supported(list[i], &why))

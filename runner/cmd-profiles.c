@@ -10,15 +10,14 @@
 #include "cmd.h"
 #include "macro.h"
 
-static const char usage[] =
-	"Usage: venvrun profiles [--json]\n"
-	"\n"
-	"List the policy profiles: the embedded ones and those in the profile directories\n"
-	"(/etc/venvrun/profiles, then $XDG_CONFIG_HOME/venvrun/profiles; $VENVRUN_PROFILE_PATH\n"
-	"replaces both), with their description and where they come from: 'embedded', then each\n"
-	"profile file layered on top, lowest first. A broken profile file is an error.\n"
-	"\n"
-	"      --json               print a list of {name, description, embedded, files}\n";
+static const char usage[] = "Usage: venvrun profiles [--json]\n"
+			    "\n"
+			    "List the policy profiles: the embedded ones and those in the profile directories\n"
+			    "(/etc/venvrun/profiles, then $XDG_CONFIG_HOME/venvrun/profiles; $VENVRUN_PROFILE_PATH\n"
+			    "replaces both), with their description and where they come from: 'embedded', then each\n"
+			    "profile file layered on top, lowest first. A broken profile file is an error.\n"
+			    "\n"
+			    "      --json               print a list of {name, description, embedded, files}\n";
 
 /* A JSON string literal. Bytes from 0x80 up pass through: the text is UTF-8 already. */
 static void

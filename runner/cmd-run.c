@@ -55,7 +55,9 @@ run_kind(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_error *err)
 	r = vr_cli_parse_run(argc, argv, kind, &c, err);
 	if (r < 0 || c.help) {
 		if (r >= 0)
-			fputs(kind == VR_CLI_INSTALL ? usage_install : kind == VR_CLI_SHELL ? usage_shell : usage_run,
+			fputs(kind == VR_CLI_INSTALL ? usage_install
+			      : kind == VR_CLI_SHELL ? usage_shell
+						     : usage_run,
 			      stdout);
 		vr_policy_free(c.flags);
 		return r;

@@ -37,7 +37,6 @@
 #include "seed.h"
 #include "strv.h"
 
-
 struct vr_create_result {
 	struct vr_env_plan *plan;
 	struct vr_interpreter *py;
@@ -163,7 +162,8 @@ decide(int parentfd, const char *path, const char *name, const struct vr_create_
 	}
 	if (vr_dir_is_empty_at(parentfd, name)) {
 		if (o->upgrade)
-			return vr_error_set_at(err, VR_ERR_NOT_AN_ENV, path, "--upgrade: the directory is empty, not an env");
+			return vr_error_set_at(err, VR_ERR_NOT_AN_ENV, path,
+					       "--upgrade: the directory is empty, not an env");
 		*ret = ACTION_REPLACE_EMPTY;
 		return 0;
 	}
@@ -261,7 +261,8 @@ make_prompt(const char *path, const char *given, char **ret, struct vr_error *er
 		for (const unsigned char *c = (const unsigned char *)given; *c; c++)
 			if (*c < 0x20 || *c == 0x7f || strchr(PROMPT_UNSAFE, *c))
 				return vr_error_set(err, VR_ERR_USAGE,
-						    "--prompt: '%s' holds a control character, '$', '`' or '\\', which shells would expand or choke on in the prompt",
+						    "--prompt: '%s' holds a control character, '$', '`' or '\\', which "
+						    "shells would expand or choke on in the prompt",
 						    given);
 		p = strdup(given);
 	} else {
@@ -307,8 +308,8 @@ read_kept_manifest(const char *path, json_t **ret, struct vr_error *err)
 
 /* --upgrade keeps site-packages, which belongs to one implementation and minor version. */
 static int
-check_upgrade_compatible(const char *path, const struct vr_interpreter *py, char **prompt,
-			 struct vr_create_options *o, struct vr_error *err)
+check_upgrade_compatible(const char *path, const struct vr_interpreter *py, char **prompt, struct vr_create_options *o,
+			 struct vr_error *err)
 {
 	_cleanup_(vr_env_freep) struct vr_env *env = NULL;
 	const char *impl, *version, *sys_site, *old_prompt;
@@ -327,7 +328,8 @@ check_upgrade_compatible(const char *path, const struct vr_interpreter *py, char
 		vr_error_set_at(err, VR_ERR_UNSUPPORTED_INTERPRETER, path,
 				"--upgrade keeps site-packages, which is for %s %s; %s %s cannot use it",
 				impl ? impl : "Python", version ? version : "?", py->impl_name, py->version);
-		vr_error_set_hint(err, "use --clear to recreate the env for %s %d.%d", py->impl_name, py->v[0], py->v[1]);
+		vr_error_set_hint(err, "use --clear to recreate the env for %s %d.%d", py->impl_name, py->v[0],
+				  py->v[1]);
 		return -VR_ERR_UNSUPPORTED_INTERPRETER;
 	}
 	/* What the env was made with carries over unless given again. */

@@ -165,8 +165,7 @@ add_interpreter(struct vr_env_plan *p, const struct vr_interpreter *py, const ch
 }
 
 static int
-build_cfg(struct vr_env_plan *p, const struct vr_interpreter *py, const struct vr_create_options *o,
-	  const char *prompt)
+build_cfg(struct vr_env_plan *p, const struct vr_interpreter *py, const struct vr_create_options *o, const char *prompt)
 {
 	_cleanup_free_ char *home = vr_path_dirname(py->executable);
 	char version_info[96];
@@ -297,8 +296,10 @@ write_entry(int dirfd, const struct vr_env_plan *plan, const struct vr_env_entry
 		return vr_error_set_at(err, errno == EEXIST ? ENOTDIR : errno, where, "cannot create directory");
 	case VR_ENTRY_FILE:
 		return vr_write_file_at(dirfd, e->path, e->content, e->len, e->mode,
-					e->keep ? VR_WRITE_KEEP : in_place ? VR_WRITE_ATOMIC : VR_WRITE_EXCL, where,
-					err);
+					e->keep	   ? VR_WRITE_KEEP
+					: in_place ? VR_WRITE_ATOMIC
+						   : VR_WRITE_EXCL,
+					where, err);
 	case VR_ENTRY_SYMLINK:
 		/* lib64 in an existing env is left as it is: it may be a real directory the
 		 * user's tools made. */
@@ -306,8 +307,8 @@ write_entry(int dirfd, const struct vr_env_plan *plan, const struct vr_env_entry
 			return 0;
 		return vr_symlink_at(e->target, dirfd, e->path, in_place ? VR_WRITE_ATOMIC : 0, where, err);
 	case VR_ENTRY_COPY:
-		return vr_copy_file_at(AT_FDCWD, e->target, dirfd, e->path, 0777, in_place ? VR_WRITE_ATOMIC : 0,
-				       where, err);
+		return vr_copy_file_at(AT_FDCWD, e->target, dirfd, e->path, 0777, in_place ? VR_WRITE_ATOMIC : 0, where,
+				       err);
 	}
 	return vr_error_set(err, EINVAL, "bad plan entry");
 }
@@ -349,7 +350,8 @@ vr_env_plan_to_json(const struct vr_env_plan *plan)
 				json_object_set_new(j, "keep_existing", json_true());
 		}
 		if (e->type == VR_ENTRY_SYMLINK || e->type == VR_ENTRY_COPY)
-			json_object_set_new(j, e->type == VR_ENTRY_SYMLINK ? "target" : "source", json_string(e->target));
+			json_object_set_new(j, e->type == VR_ENTRY_SYMLINK ? "target" : "source",
+					    json_string(e->target));
 		json_array_append_new(entries, j);
 	}
 	json_object_set_new(o, "path", json_string(plan->path));

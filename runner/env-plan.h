@@ -21,17 +21,17 @@ enum vr_entry_type { VR_ENTRY_DIR, VR_ENTRY_FILE, VR_ENTRY_SYMLINK, VR_ENTRY_COP
 
 struct vr_env_entry {
 	enum vr_entry_type type;
-	char *path;     /* relative to the env */
-	mode_t mode;    /* before the umask */
-	char *content;  /* FILE */
+	char *path;    /* relative to the env */
+	mode_t mode;   /* before the umask */
+	char *content; /* FILE */
 	size_t len;
-	char *target;   /* SYMLINK: the link's text; COPY: the source file */
-	bool keep;      /* FILE: an existing one is left alone (.gitignore, CACHEDIR.TAG) */
+	char *target;	  /* SYMLINK: the link's text; COPY: the source file */
+	bool keep;	  /* FILE: an existing one is left alone (.gitignore, CACHEDIR.TAG) */
 	bool interpreter; /* the interpreter's links or copies, replaced by --upgrade */
 };
 
 struct vr_env_plan {
-	char *path;                 /* absolute, final */
+	char *path; /* absolute, final */
 	struct vr_pyvenv_cfg cfg;
 	struct vr_env_entry *entries;
 	size_t n;

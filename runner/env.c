@@ -17,7 +17,6 @@
 #include "macro.h"
 #include "path.h"
 
-
 VR_PUBLIC int
 vr_env_home(char **ret, struct vr_error *err)
 {

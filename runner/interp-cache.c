@@ -23,7 +23,6 @@
 #include "path.h"
 #include "process.h"
 
-
 extern const char vr_query_script[];
 
 #define QUERY_MAX_OUTPUT (1024 * 1024)
@@ -154,8 +153,7 @@ run_query(const char *real, const struct vr_discover_options *o, json_t **ret, s
 {
 	/* A small, fixed environment: nothing of the caller's PYTHON* variables, and no
 	 * locale surprises in what the interpreter prints. */
-	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C.UTF-8", "PYTHONIOENCODING=utf-8", NULL,
-			 NULL };
+	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C.UTF-8", "PYTHONIOENCODING=utf-8", NULL, NULL };
 	_cleanup_free_ char *home = NULL;
 	char *argv[] = { (char *)real, "-E", "-s", "-S", "-c", (char *)vr_query_script, NULL };
 	struct vr_process_result res = { 0 };
@@ -173,14 +171,15 @@ run_query(const char *real, const struct vr_discover_options *o, json_t **ret, s
 		return r;
 	if (res.timed_out) {
 		vr_process_result_done(&res);
-		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter did not answer within %d ms", timeout);
+		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter did not answer within %d ms",
+				    timeout);
 		vr_error_set_hint(err, "is it a working Python? Choose another with -p");
 		return r;
 	}
 	if (res.overflowed) {
 		vr_process_result_done(&res);
-		return vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter printed more than %d bytes when queried",
-				       QUERY_MAX_OUTPUT);
+		return vr_error_set_at(err, VR_ERR_QUERY_FAILED, real,
+				       "the interpreter printed more than %d bytes when queried", QUERY_MAX_OUTPUT);
 	}
 	if (WIFSIGNALED(res.status)) {
 		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter crashed (%s) when queried",
@@ -190,7 +189,8 @@ run_query(const char *real, const struct vr_discover_options *o, json_t **ret, s
 	}
 	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0) {
 		first_line(res.err, line, sizeof line);
-		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter failed with status %d when queried%s%s",
+		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real,
+				    "the interpreter failed with status %d when queried%s%s",
 				    WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1, line[0] ? ": " : "", line);
 		vr_process_result_done(&res);
 		return r;
@@ -199,8 +199,8 @@ run_query(const char *real, const struct vr_discover_options *o, json_t **ret, s
 	if (!info || !vr_interpreter_info_is_valid(info)) {
 		json_decref(info);
 		first_line(res.out, line, sizeof line);
-		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real, "the interpreter's answer is not the expected JSON ('%.60s')",
-				    line);
+		r = vr_error_set_at(err, VR_ERR_QUERY_FAILED, real,
+				    "the interpreter's answer is not the expected JSON ('%.60s')", line);
 		vr_error_set_hint(err, "is it a Python interpreter?");
 		vr_process_result_done(&res);
 		return r;

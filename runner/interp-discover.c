@@ -26,7 +26,6 @@
 #include "path.h"
 #include "strv.h"
 
-
 static void
 explain(const struct vr_discover_options *o, const char *fmt, ...)
 {
@@ -429,7 +428,8 @@ candidate_dirs(const struct vr_discover_options *o, struct candidate_dir **ret, 
 		 * are searched below instead. */
 		m = shims_manager(dir, &root);
 		if (m == MANAGER_PYENV || m == MANAGER_ASDF_LIKE) {
-			_cleanup_free_ char *v = vr_path_join(root, m == MANAGER_PYENV ? "versions" : "installs/python");
+			_cleanup_free_ char *v =
+				vr_path_join(root, m == MANAGER_PYENV ? "versions" : "installs/python");
 			if (!v || vr_strv_push(&manager_roots, v) < 0) {
 				r = -ENOMEM;
 				goto fail;
@@ -440,7 +440,8 @@ candidate_dirs(const struct vr_discover_options *o, struct candidate_dir **ret, 
 		if (r < 0)
 			goto fail;
 	}
-	if ((r = add_dir(&dirs, &n, "/usr/local/bin", "system")) < 0 || (r = add_dir(&dirs, &n, "/usr/bin", "system")) < 0)
+	if ((r = add_dir(&dirs, &n, "/usr/local/bin", "system")) < 0 ||
+	    (r = add_dir(&dirs, &n, "/usr/bin", "system")) < 0)
 		goto fail;
 
 	e = getenv("PYENV_ROOT");
@@ -663,8 +664,7 @@ take_if_supported(struct vr_interpreter *py, struct vr_interpreter **ret, struct
 }
 
 static int
-find_by_command(const char *cmd, const struct vr_discover_options *o, struct vr_interpreter **ret,
-		struct vr_error *err)
+find_by_command(const char *cmd, const struct vr_discover_options *o, struct vr_interpreter **ret, struct vr_error *err)
 {
 	_cleanup_free_ char *path = NULL;
 	struct vr_interpreter *py = NULL;
@@ -739,7 +739,8 @@ vr_interpreter_find(const char *spec_text, const struct vr_discover_options *o, 
 		else if (i == 12)
 			vr_buf_puts(&found, ", ...");
 		if (!vr_python_spec_matches(&spec, &f)) {
-			explain(o, "%s (from %s): does not match '%s'", list[i]->description, list[i]->found_as, spec_text);
+			explain(o, "%s (from %s): does not match '%s'", list[i]->description, list[i]->found_as,
+				spec_text);
 			continue;
 		}
 		if (!vr_interpreter_is_supported(list[i], &why)) {

@@ -15,12 +15,8 @@ static const struct {
 	const char *impl;
 } impl_names[] = {
 	/* Longest first, so that "cpython" is not read as "c" + "python". */
-	{ "cpython", "cpython" },
-	{ "python", "" },
-	{ "pypy", "pypy" },
-	{ "py", "" },
-	{ "cp", "cpython" },
-	{ "pp", "pypy" },
+	{ "cpython", "cpython" }, { "python", "" }, { "pypy", "pypy" }, { "py", "" },
+	{ "cp", "cpython" },	  { "pp", "pypy" },
 };
 
 /* Parse up to three dot-separated numbers; returns how many, or -1 on a bad number. */
@@ -80,7 +76,7 @@ parse_range(const char *p, struct vr_python_spec *s, struct vr_error *err)
 		enum vr_spec_op op;
 	} ops[] = {
 		{ "===", VR_OP_ARBITRARY }, { "~=", VR_OP_COMPAT }, { "==", VR_OP_EQ }, { "!=", VR_OP_NE },
-		{ "<=", VR_OP_LE },         { ">=", VR_OP_GE },     { "<", VR_OP_LT },  { ">", VR_OP_GT },
+		{ "<=", VR_OP_LE },	    { ">=", VR_OP_GE },	    { "<", VR_OP_LT },	{ ">", VR_OP_GT },
 	};
 
 	for (;;) {
@@ -98,16 +94,16 @@ parse_range(const char *p, struct vr_python_spec *s, struct vr_error *err)
 			if (vr_startswith(p, ops[i].tok))
 				break;
 		if (i == ELEMENTSOF(ops))
-			return vr_error_set(err, VR_ERR_BAD_SPEC, "'%s': expected an operator (>=, <, ==, ~=, ...) at '%s'",
-					    s->text, p);
+			return vr_error_set(err, VR_ERR_BAD_SPEC,
+					    "'%s': expected an operator (>=, <, ==, ~=, ...) at '%s'", s->text, p);
 		c->op = ops[i].op;
 		p += strlen(ops[i].tok);
 		while (*p == ' ')
 			p++;
 		n = parse_numbers(&p, c->v, &c->wildcard);
 		if (n <= 0)
-			return vr_error_set(err, VR_ERR_BAD_SPEC, "'%s': expected a version such as 3.12 after the operator",
-					    s->text);
+			return vr_error_set(err, VR_ERR_BAD_SPEC,
+					    "'%s': expected a version such as 3.12 after the operator", s->text);
 		c->n = n;
 		if (c->wildcard && c->op != VR_OP_EQ && c->op != VR_OP_NE)
 			return vr_error_set(err, VR_ERR_BAD_SPEC, "'%s': '.*' is allowed only with == and !=", s->text);
@@ -119,7 +115,8 @@ parse_range(const char *p, struct vr_python_spec *s, struct vr_error *err)
 		if (*p == 0)
 			return 0;
 		if (*p != ',')
-			return vr_error_set(err, VR_ERR_BAD_SPEC, "'%s': unexpected '%s' (pre-release and local versions are not supported)",
+			return vr_error_set(err, VR_ERR_BAD_SPEC,
+					    "'%s': unexpected '%s' (pre-release and local versions are not supported)",
 					    s->text, p);
 		p++;
 	}
@@ -138,7 +135,8 @@ vr_python_spec_parse(const char *text, struct vr_python_spec *spec, struct vr_er
 	 * kept for messages, so a long path is stored shortened. */
 	if (strchr(text, '/')) {
 		if (strlen(text) >= PATH_MAX)
-			return vr_error_set(err, VR_ERR_BAD_SPEC, "interpreter path longer than %d bytes", PATH_MAX - 1);
+			return vr_error_set(err, VR_ERR_BAD_SPEC, "interpreter path longer than %d bytes",
+					    PATH_MAX - 1);
 		/* Shortened on purpose; s.text was zeroed, so it stays terminated. */
 		memcpy(s.text, text, strnlen(text, sizeof s.text - 1));
 		s.kind = VR_SPEC_PATH;
@@ -166,7 +164,8 @@ vr_python_spec_parse(const char *text, struct vr_python_spec *spec, struct vr_er
 	s.nv = n;
 	if (*p == 't') {
 		if (n < 2)
-			return vr_error_set(err, VR_ERR_BAD_SPEC, "'%s': the free-threaded 't' needs a major.minor version such as 3.13t",
+			return vr_error_set(err, VR_ERR_BAD_SPEC,
+					    "'%s': the free-threaded 't' needs a major.minor version such as 3.13t",
 					    text);
 		s.free_threaded = true;
 		p++;
@@ -177,7 +176,8 @@ vr_python_spec_parse(const char *text, struct vr_python_spec *spec, struct vr_er
 	}
 	if (*p)
 		return vr_error_set(err, VR_ERR_BAD_SPEC,
-				    "'%s': not a path, version (3.12), implementation and version (pypy3.9, cpython3.12-64) or range (>=3.10,<3.13)",
+				    "'%s': not a path, version (3.12), implementation and version (pypy3.9, "
+				    "cpython3.12-64) or range (>=3.10,<3.13)",
 				    text);
 	*spec = s;
 	return 0;

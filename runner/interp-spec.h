@@ -8,9 +8,9 @@
 #include "venvrun/error.h"
 
 enum vr_spec_kind {
-	VR_SPEC_PATH,    /* contains a slash: that file */
+	VR_SPEC_PATH,	 /* contains a slash: that file */
 	VR_SPEC_VERSION, /* [impl][X[.Y[.Z]]][t][-64|-32] */
-	VR_SPEC_RANGE,   /* [impl] PEP 440 specifier set */
+	VR_SPEC_RANGE,	 /* [impl] PEP 440 specifier set */
 };
 
 enum vr_spec_op { VR_OP_EQ, VR_OP_NE, VR_OP_LT, VR_OP_LE, VR_OP_GT, VR_OP_GE, VR_OP_COMPAT, VR_OP_ARBITRARY };
@@ -18,7 +18,7 @@ enum vr_spec_op { VR_OP_EQ, VR_OP_NE, VR_OP_LT, VR_OP_LE, VR_OP_GT, VR_OP_GE, VR
 struct vr_spec_clause {
 	enum vr_spec_op op;
 	int v[3];
-	int n;         /* how many of v were given */
+	int n;	       /* how many of v were given */
 	bool wildcard; /* "==3.12.*" */
 };
 
@@ -26,12 +26,12 @@ struct vr_spec_clause {
 
 struct vr_python_spec {
 	enum vr_spec_kind kind;
-	char text[256];  /* the spec as given */
-	char impl[16];   /* "cpython", "pypy", or "" for any */
-	int v[3];        /* VR_SPEC_VERSION: the version prefix */
-	int nv;          /* how many of v were given (0: any) */
+	char text[256]; /* the spec as given */
+	char impl[16];	/* "cpython", "pypy", or "" for any */
+	int v[3];	/* VR_SPEC_VERSION: the version prefix */
+	int nv;		/* how many of v were given (0: any) */
 	bool free_threaded;
-	int bits;        /* 0: any */
+	int bits; /* 0: any */
 	struct vr_spec_clause clauses[VR_SPEC_MAX_CLAUSES];
 	int nclauses;
 };

@@ -10,7 +10,6 @@
 #include "interp.h"
 #include "macro.h"
 
-
 static const char *
 display_name(const char *impl)
 {
@@ -54,8 +53,8 @@ vr_interpreter_info_is_valid(json_t *info)
 }
 
 int
-vr_interpreter_new_from_info(json_t *info, const char *executable, const char *found_as,
-			     struct vr_interpreter **ret, struct vr_error *err)
+vr_interpreter_new_from_info(json_t *info, const char *executable, const char *found_as, struct vr_interpreter **ret,
+			     struct vr_error *err)
 {
 	struct vr_interpreter *py;
 	json_t *vi = json_object_get(info, "version_info");

@@ -16,18 +16,18 @@
 #define VR_QUERY_VERSION 1
 
 struct vr_interpreter {
-	json_t *info;           /* the query's answer, as cached */
-	char *executable;       /* real path */
-	char *found_as;         /* where discovery met it */
-	const char *impl;       /* "cpython", "pypy" (in info) */
-	const char *impl_name;  /* "CPython", "PyPy" */
-	const char *version;    /* in info */
+	json_t *info;	       /* the query's answer, as cached */
+	char *executable;      /* real path */
+	char *found_as;	       /* where discovery met it */
+	const char *impl;      /* "cpython", "pypy" (in info) */
+	const char *impl_name; /* "CPython", "PyPy" */
+	const char *version;   /* in info */
 	int v[3];
 	const char *releaselevel;
 	int serial;
 	int bits;
 	bool free_threaded;
-	bool is_venv;           /* it is itself inside a virtual environment */
+	bool is_venv;		 /* it is itself inside a virtual environment */
 	const char *unsupported; /* NULL when supported */
 	char description[512];
 };
@@ -50,8 +50,8 @@ int vr_interpreter_new_from_info(json_t *info, const char *executable, const cha
 
 /* The info of the interpreter whose real path is `real` and identity `st`: from the cache
  * when it is current, else by running it (and caching the answer). */
-int vr_interpreter_query(const char *real, const struct stat *st, const struct vr_discover_options *o,
-			 json_t **ret, struct vr_error *err);
+int vr_interpreter_query(const char *real, const struct stat *st, const struct vr_discover_options *o, json_t **ret,
+			 struct vr_error *err);
 
 /* The cache directory discovery uses for these options; NULL when caching is off. */
 char *vr_interpreter_cache_dir(const struct vr_discover_options *o);

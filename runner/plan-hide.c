@@ -401,7 +401,8 @@ vr_pb_collect_candidates(struct vr_pb *b)
 	 * a program could edit what a later run trusts to decide its hides. HOME is an
 	 * empty tmpfs, but VENVRUN_CACHE_DIR or XDG_CACHE_HOME may point anywhere. */
 	{
-		_cleanup_free_ char *cache = b->req->cache_dir ? strdup(b->req->cache_dir) : vr_interpreter_cache_dir(NULL);
+		_cleanup_free_ char *cache =
+			b->req->cache_dir ? strdup(b->req->cache_dir) : vr_interpreter_cache_dir(NULL);
 		if (cache && *cache && (r = vr_pb_push_real(&b->cand, cache)) < 0)
 			return r;
 	}

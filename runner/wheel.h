@@ -22,10 +22,10 @@
 
 /* The parts of a wheel file name: {dist}-{version}(-{build})?-{python}-{abi}-{platform}.whl */
 struct vr_wheel_name {
-	char dist[128];     /* normalised: lower case, runs of -_. as '_' (the file-name form) */
+	char dist[128]; /* normalised: lower case, runs of -_. as '_' (the file-name form) */
 	char version[64];
-	char build[32];     /* "" when absent */
-	char python[64];    /* compressed tag sets stay as written: "py2.py3" */
+	char build[32];	 /* "" when absent */
+	char python[64]; /* compressed tag sets stay as written: "py2.py3" */
 	char abi[64];
 	char platform[128];
 };
@@ -35,8 +35,8 @@ int vr_wheel_name_parse(const char *filename, struct vr_wheel_name *ret, struct 
 /* One RECORD line: path,sha256=<urlsafe-b64-nopad>,size (hash and size empty for RECORD
  * itself and for signatures). */
 struct vr_record_entry {
-	char *path;   /* relative, '/'-separated, never absolute, never with ".." */
-	char *hash;   /* "sha256=..." or NULL */
+	char *path;	/* relative, '/'-separated, never absolute, never with ".." */
+	char *hash;	/* "sha256=..." or NULL */
 	long long size; /* -1 when absent */
 };
 
@@ -54,18 +54,18 @@ struct vr_entry_point {
 	bool gui;
 };
 
-int vr_entry_points_parse(const char *text, size_t len, const char *where, struct vr_entry_point **ret,
-			  size_t *ret_n, struct vr_error *err);
+int vr_entry_points_parse(const char *text, size_t len, const char *where, struct vr_entry_point **ret, size_t *ret_n,
+			  struct vr_error *err);
 void vr_entry_points_free(struct vr_entry_point *eps, size_t n);
 
 /* The cached, verified, unpacked form of one wheel. */
 struct vr_wheel_entry {
-	char *dir;                      /* CACHE/wheels/<dist>-<version>-<tag> */
+	char *dir; /* CACHE/wheels/<dist>-<version>-<tag> */
 	struct vr_wheel_name name;
-	char *dist_info;                /* "<Dist>-<version>.dist-info" as in the archive */
-	char *requires_python;          /* from METADATA, NULL when absent */
-	bool root_is_purelib;           /* from WHEEL */
-	struct vr_record_entry *files;  /* the wheel's RECORD, every file verified */
+	char *dist_info;	       /* "<Dist>-<version>.dist-info" as in the archive */
+	char *requires_python;	       /* from METADATA, NULL when absent */
+	bool root_is_purelib;	       /* from WHEEL */
+	struct vr_record_entry *files; /* the wheel's RECORD, every file verified */
 	size_t n_files;
 	struct vr_entry_point *scripts; /* from entry_points.txt */
 	size_t n_scripts;

@@ -51,8 +51,8 @@ main(int argc, char **argv)
 			len++;
 		}
 		fclose(in);
-		fprintf(out, "\n\t0x00\n};\nextern const size_t %s_len;\nconst size_t %s_len = %zu;\n\n",
-			argv[i], argv[i], len);
+		fprintf(out, "\n\t0x00\n};\nextern const size_t %s_len;\nconst size_t %s_len = %zu;\n\n", argv[i],
+			argv[i], len);
 	}
 	if (fclose(out) != 0) {
 		fprintf(stderr, "vr-embed: %s: %s\n", argv[1], strerror(errno));

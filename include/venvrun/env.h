@@ -36,12 +36,12 @@ extern "C" {
 
 /* Activation scripts, as bits of vr_create_options.activators. */
 enum vr_activator {
-	VR_ACTIVATOR_SH = 1 << 0,         /* bin/activate: bash, zsh, dash and other POSIX shells */
-	VR_ACTIVATOR_FISH = 1 << 1,       /* bin/activate.fish */
-	VR_ACTIVATOR_CSH = 1 << 2,        /* bin/activate.csh: csh and tcsh */
-	VR_ACTIVATOR_NU = 1 << 3,         /* bin/activate.nu: nushell */
+	VR_ACTIVATOR_SH = 1 << 0,	  /* bin/activate: bash, zsh, dash and other POSIX shells */
+	VR_ACTIVATOR_FISH = 1 << 1,	  /* bin/activate.fish */
+	VR_ACTIVATOR_CSH = 1 << 2,	  /* bin/activate.csh: csh and tcsh */
+	VR_ACTIVATOR_NU = 1 << 3,	  /* bin/activate.nu: nushell */
 	VR_ACTIVATOR_POWERSHELL = 1 << 4, /* bin/Activate.ps1 */
-	VR_ACTIVATOR_PYTHON = 1 << 5,     /* bin/activate_this.py */
+	VR_ACTIVATOR_PYTHON = 1 << 5,	  /* bin/activate_this.py */
 	VR_ACTIVATOR_ALL = (1 << 6) - 1,
 };
 
@@ -52,15 +52,15 @@ enum vr_activator {
 VR_PUBLIC int vr_activators_parse(const char *list, unsigned *ret, struct vr_error *err);
 
 struct vr_create_options {
-	const char *python;                         /* interpreter spec (interpreter.h); NULL: default */
+	const char *python;			    /* interpreter spec (interpreter.h); NULL: default */
 	const struct vr_discover_options *discover; /* NULL: defaults */
-	const char *prompt;      /* NULL: the env directory's name; ".": the working directory's */
-	unsigned activators;     /* VR_ACTIVATOR_* bits; vr_create_options_init sets all */
-	bool clear;              /* replace an existing env (only a directory with pyvenv.cfg, or empty) */
-	bool upgrade;            /* re-point an existing env at its (upgraded or moved) interpreter */
+	const char *prompt;			    /* NULL: the env directory's name; ".": the working directory's */
+	unsigned activators;			    /* VR_ACTIVATOR_* bits; vr_create_options_init sets all */
+	bool clear;   /* replace an existing env (only a directory with pyvenv.cfg, or empty) */
+	bool upgrade; /* re-point an existing env at its (upgraded or moved) interpreter */
 	bool system_site_packages;
-	bool copies;             /* copy the interpreter instead of symlinking it */
-	bool dry_run;            /* compute what would be written, write nothing */
+	bool copies;  /* copy the interpreter instead of symlinking it */
+	bool dry_run; /* compute what would be written, write nothing */
 	/*
 	 * Seeding: the packages installed into a new env from wheels, with no network.
 	 * Wheels are looked for in wheel_dirs (in order), $VENVRUN_WHEEL_PATH (colon-
@@ -73,7 +73,7 @@ struct vr_create_options {
 	 */
 	const char *const *wheel_dirs; /* NULL-terminated; NULL: none. Borrowed. */
 	const char *seed_packages;     /* "pip,setuptools,wheel", "pip==23.2.1"; NULL: "pip" */
-	bool no_seed;                  /* seed nothing */
+	bool no_seed;		       /* seed nothing */
 };
 
 VR_PUBLIC void vr_create_options_init(struct vr_create_options *o);
@@ -86,8 +86,8 @@ struct vr_create_result;
  * a crash at any moment leaves either no env or the previous one intact. *ret (may be
  * NULL) describes what was, or with o->dry_run would be, written.
  */
-VR_PUBLIC int vr_env_create(const char *env, const struct vr_create_options *o, struct vr_create_result **ret,
-			    struct vr_error *err);
+VR_PUBLIC int
+vr_env_create(const char *env, const struct vr_create_options *o, struct vr_create_result **ret, struct vr_error *err);
 
 VR_PUBLIC const char *vr_create_result_get_path(const struct vr_create_result *res);
 /* "create", "replace" or "upgrade" */
@@ -122,14 +122,14 @@ VR_PUBLIC char *vr_env_to_json(const struct vr_env *env);
 
 /* How to run something in an env: the policy layers and the command. */
 struct vr_run_options {
-	const char *profile;           /* NULL: "default" */
+	const char *profile;	       /* NULL: "default" */
 	const char *policy_file;       /* --policy FILE; NULL: none */
 	const struct vr_policy *flags; /* command-line flags as the top policy layer; NULL: none */
-	char *const *argv;             /* the command; argv[0] is looked up on the env's PATH inside */
-	const char *chdir;             /* where the program starts inside; NULL: the working directory */
-	bool writable_env;             /* the env read-write (install) */
-	bool interactive;              /* an interactive shell (sets VIRTUAL_ENV_PROMPT) */
-	bool new_userns;               /* a new user namespace even when started as root */
+	char *const *argv;	       /* the command; argv[0] is looked up on the env's PATH inside */
+	const char *chdir;	       /* where the program starts inside; NULL: the working directory */
+	bool writable_env;	       /* the env read-write (install) */
+	bool interactive;	       /* an interactive shell (sets VIRTUAL_ENV_PROMPT) */
+	bool new_userns;	       /* a new user namespace even when started as root */
 };
 
 /*
@@ -139,8 +139,7 @@ struct vr_run_options {
  * interpreter is gone (the hint says to run `venvrun create --upgrade`). Run it with
  * vr_plan_run() (run.h); print it with vr_plan_describe().
  */
-VR_PUBLIC int vr_env_plan(const char *env, const struct vr_run_options *o, struct vr_plan **ret,
-			  struct vr_error *err);
+VR_PUBLIC int vr_env_plan(const char *env, const struct vr_run_options *o, struct vr_plan **ret, struct vr_error *err);
 
 /*
  * Everything about an env a person or a tool needs before running something in it: its
@@ -150,8 +149,8 @@ VR_PUBLIC int vr_env_plan(const char *env, const struct vr_run_options *o, struc
  * base interpreter is gone is still described (no plan; "broken" says why); a bad policy
  * is an error. Caller frees *ret.
  */
-VR_PUBLIC int vr_env_describe(const char *env, const struct vr_run_options *o, bool json, char **ret,
-			      struct vr_error *err);
+VR_PUBLIC int
+vr_env_describe(const char *env, const struct vr_run_options *o, bool json, char **ret, struct vr_error *err);
 
 #ifdef __cplusplus
 }

@@ -57,16 +57,16 @@ VR_PUBLIC void vr_discover_options_init(struct vr_discover_options *o);
  * VR_ERR_QUERY_FAILED when the interpreter crashed, hung or answered garbage.
  * On success *ret is owned by the caller.
  */
-VR_PUBLIC int vr_interpreter_find(const char *spec, const struct vr_discover_options *o,
-				  struct vr_interpreter **ret, struct vr_error *err);
+VR_PUBLIC int vr_interpreter_find(const char *spec, const struct vr_discover_options *o, struct vr_interpreter **ret,
+				  struct vr_error *err);
 
 /*
  * Everything discovery finds (supported or not), in search order, one entry per real
  * interpreter. Candidates whose query fails are skipped (and explained). *ret is a
  * NULL-terminated array owned by the caller: free it with vr_interpreter_list_free().
  */
-VR_PUBLIC int vr_interpreter_discover(const struct vr_discover_options *o, struct vr_interpreter ***ret,
-				      struct vr_error *err);
+VR_PUBLIC int
+vr_interpreter_discover(const struct vr_discover_options *o, struct vr_interpreter ***ret, struct vr_error *err);
 VR_PUBLIC void vr_interpreter_list_free(struct vr_interpreter **list);
 
 /* Query (or read from the cache) the interpreter at `path`, without judging it. */
@@ -80,8 +80,7 @@ VR_PUBLIC const char *vr_interpreter_get_implementation(const struct vr_interpre
 /* "3.12.1", "3.13.0rc2" */
 VR_PUBLIC const char *vr_interpreter_get_version(const struct vr_interpreter *py);
 /* The version numbers; any pointer may be NULL. */
-VR_PUBLIC void vr_interpreter_get_version_numbers(const struct vr_interpreter *py, int *major, int *minor,
-						  int *micro);
+VR_PUBLIC void vr_interpreter_get_version_numbers(const struct vr_interpreter *py, int *major, int *minor, int *micro);
 /* The interpreter's real path: symlinks and shims resolved. */
 VR_PUBLIC const char *vr_interpreter_get_executable(const struct vr_interpreter *py);
 /* The path it was found at (a PATH entry, a shim, the spec's path). */

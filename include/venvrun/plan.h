@@ -31,18 +31,18 @@ extern "C" {
 #endif
 
 enum vr_mount_type {
-	VR_MNT_BIND,    /* source (a directory or a file) at target; submounts included */
-	VR_MNT_TMPFS,   /* a fresh, empty tmpfs at target */
-	VR_MNT_PROC,    /* a fresh procfs at target, sensitive files masked */
-	VR_MNT_DEV,     /* a minimal /dev at target: null zero full random urandom tty, pts, ptmx, shm */
-	VR_MNT_DIR,     /* an empty directory at target (on the root tmpfs) */
+	VR_MNT_BIND,	/* source (a directory or a file) at target; submounts included */
+	VR_MNT_TMPFS,	/* a fresh, empty tmpfs at target */
+	VR_MNT_PROC,	/* a fresh procfs at target, sensitive files masked */
+	VR_MNT_DEV,	/* a minimal /dev at target: null zero full random urandom tty, pts, ptmx, shm */
+	VR_MNT_DIR,	/* an empty directory at target (on the root tmpfs) */
 	VR_MNT_SYMLINK, /* a symlink at target whose text is source */
-	VR_MNT_HIDE,    /* make target, which an earlier mount brought in, empty: an empty read-only
+	VR_MNT_HIDE,	/* make target, which an earlier mount brought in, empty: an empty read-only
 			 * tmpfs over a directory, an empty unreadable file over a file */
 };
 
 enum vr_mount_flags {
-	VR_MNT_F_RO = 1 << 0,       /* read-only, recursively (submounts too) */
+	VR_MNT_F_RO = 1 << 0,	    /* read-only, recursively (submounts too) */
 	VR_MNT_F_OPTIONAL = 1 << 1, /* skip when the source (or, for HIDE, the target) does not exist */
 	VR_MNT_F_NOEXEC = 1 << 2,
 };
@@ -53,7 +53,7 @@ enum vr_namespace {
 	VR_NS_PID = 1 << 2,
 	VR_NS_IPC = 1 << 3,
 	VR_NS_UTS = 1 << 4,
-	VR_NS_NET = 1 << 5,  /* network "none" or "loopback" */
+	VR_NS_NET = 1 << 5, /* network "none" or "loopback" */
 	VR_NS_CGROUP = 1 << 6,
 };
 

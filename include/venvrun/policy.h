@@ -34,8 +34,8 @@ struct vr_policy;
  * file and the JSON path ("filesystem.binds[2].mode: expected \"ro\" or \"rw\""); unknown
  * keys are errors with a did-you-mean. `where` names the text in errors. */
 VR_PUBLIC int vr_policy_load_file(const char *path, struct vr_policy **ret, struct vr_error *err);
-VR_PUBLIC int vr_policy_load_string(const char *text, size_t len, const char *where, struct vr_policy **ret,
-				    struct vr_error *err);
+VR_PUBLIC int
+vr_policy_load_string(const char *text, size_t len, const char *where, struct vr_policy **ret, struct vr_error *err);
 
 /* An empty layer (no key set), e.g. to collect command-line flags into. */
 VR_PUBLIC int vr_policy_new(struct vr_policy **ret, struct vr_error *err);
@@ -47,23 +47,22 @@ VR_PUBLIC int vr_policy_merge(struct vr_policy *base, const struct vr_policy *ov
 /* Set one key of a layer from text, as a command-line flag does: `path` is a dotted key
  * ("network", "limits.nofile", "filesystem.workdir"), `value` is parsed as that key's type
  * (lists: one element added). Validation as for files; `where` names the flag. */
-VR_PUBLIC int vr_policy_set(struct vr_policy *p, const char *path, const char *value, const char *where,
-			    struct vr_error *err);
+VR_PUBLIC int
+vr_policy_set(struct vr_policy *p, const char *path, const char *value, const char *where, struct vr_error *err);
 
 /* A profile by name, its `extends` chain resolved (embedded, then profile files).
  * VR_ERR_NO_PROFILE when no such profile exists. */
 VR_PUBLIC int vr_profile_load(const char *name, struct vr_policy **ret, struct vr_error *err);
 
 struct vr_policy_sources {
-	const char *profile;          /* NULL: "default" */
-	const char *env;              /* an env directory whose venvrun.json is read; NULL: none */
-	const char *policy_file;      /* --policy FILE; NULL: none */
+	const char *profile;	       /* NULL: "default" */
+	const char *env;	       /* an env directory whose venvrun.json is read; NULL: none */
+	const char *policy_file;       /* --policy FILE; NULL: none */
 	const struct vr_policy *flags; /* command-line flags as a layer; NULL: none */
 };
 
 /* The effective policy: every layer merged, every key set (defaults from the schema). */
-VR_PUBLIC int vr_policy_effective(const struct vr_policy_sources *src, struct vr_policy **ret,
-				  struct vr_error *err);
+VR_PUBLIC int vr_policy_effective(const struct vr_policy_sources *src, struct vr_policy **ret, struct vr_error *err);
 
 /* The policy as JSON text (normalised: sizes in bytes, durations with units), which
  * vr_policy_load_string() reads back to an equal policy. Caller frees. */
@@ -77,7 +76,7 @@ VR_PUBLIC int vr_config_check_file(const char *path, struct vr_error *err);
 struct vr_profile_info {
 	const char *name;
 	const char *description;
-	bool embedded;         /* venvrun ships it */
+	bool embedded;		  /* venvrun ships it */
 	const char *const *files; /* the profile files that shadow or add to it, lowest first */
 };
 

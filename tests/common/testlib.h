@@ -51,7 +51,10 @@ struct t_case {
 	const char *name;
 	const TTest *const *test; /* START_TEST makes a pointer variable: take its address */
 };
-#define T_CASE(f) { #f, &f }
+#define T_CASE(f)      \
+	{              \
+#f, &f \
+	}
 /* setup and teardown (may be NULL) run around each test, in its forked process. */
 Suite *t_suite(const char *name, const struct t_case *cases, size_t n, void (*setup)(void), void (*teardown)(void));
 #define T_SUITE(name, cases) t_suite((name), (cases), sizeof(cases) / sizeof((cases)[0]), NULL, NULL)

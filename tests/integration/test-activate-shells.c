@@ -47,8 +47,8 @@ static char *scratch, *env1, *env2, *cache_env;
 static void
 create_env(const char *dir, const char *prompt)
 {
-	char *argv[] = { (char *)t_venvrun_bin(), "create", "--no-seed", "-p", BASE_PYTHON, "--prompt",
-			 (char *)prompt, (char *)dir, NULL };
+	char *argv[] = { (char *)t_venvrun_bin(), "create",    "--no-seed", "-p", BASE_PYTHON, "--prompt",
+			 (char *)prompt,	  (char *)dir, NULL };
 	char *env[] = { cache_env, NULL };
 	_cleanup_free_ char *err = NULL, *activate = t_strdupf("%s/bin/activate", dir);
 	int r = t_run(argv, env, NULL, NULL, &err);
@@ -120,54 +120,64 @@ expect_show(struct vr_buf *b, const char *label, const struct vars *v)
  */
 static const char sh_prologue_script[] =
 	"show () {\n"
-	"	if [ -n \"${PATH+x}\" ]; then printf '%s PATH=[%s]\\n' \"$1\" \"$PATH\"; else printf '%s PATH unset\\n' \"$1\"; fi\n"
-	"	if [ -n \"${PS1+x}\" ]; then printf '%s PROMPT=[%s]\\n' \"$1\" \"$PS1\"; else printf '%s PROMPT unset\\n' \"$1\"; fi\n"
-	"	if [ -n \"${PYTHONHOME+x}\" ]; then printf '%s PYTHONHOME=[%s]\\n' \"$1\" \"$PYTHONHOME\"; else printf '%s PYTHONHOME unset\\n' \"$1\"; fi\n"
-	"	if v=$(printenv PYTHONHOME); then printf '%s exported-PYTHONHOME=[%s]\\n' \"$1\" \"$v\"; else printf '%s exported-PYTHONHOME unset\\n' \"$1\"; fi\n"
-	"	if [ -n \"${VIRTUAL_ENV+x}\" ]; then printf '%s VIRTUAL_ENV=[%s]\\n' \"$1\" \"$VIRTUAL_ENV\"; else printf '%s VIRTUAL_ENV unset\\n' \"$1\"; fi\n"
-	"	if [ -n \"${VIRTUAL_ENV_PROMPT+x}\" ]; then printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' \"$1\" \"$VIRTUAL_ENV_PROMPT\"; else printf '%s VIRTUAL_ENV_PROMPT unset\\n' \"$1\"; fi\n"
-	"	if [ \"$(command -v deactivate || true)\" = deactivate ]; then printf '%s deactivate=yes\\n' \"$1\"; else printf '%s deactivate=no\\n' \"$1\"; fi\n"
+	"	if [ -n \"${PATH+x}\" ]; then printf '%s PATH=[%s]\\n' \"$1\" \"$PATH\"; else printf '%s PATH "
+	"unset\\n' \"$1\"; fi\n"
+	"	if [ -n \"${PS1+x}\" ]; then printf '%s PROMPT=[%s]\\n' \"$1\" \"$PS1\"; else printf '%s PROMPT "
+	"unset\\n' \"$1\"; fi\n"
+	"	if [ -n \"${PYTHONHOME+x}\" ]; then printf '%s PYTHONHOME=[%s]\\n' \"$1\" \"$PYTHONHOME\"; else printf "
+	"'%s PYTHONHOME unset\\n' \"$1\"; fi\n"
+	"	if v=$(printenv PYTHONHOME); then printf '%s exported-PYTHONHOME=[%s]\\n' \"$1\" \"$v\"; else printf "
+	"'%s exported-PYTHONHOME unset\\n' \"$1\"; fi\n"
+	"	if [ -n \"${VIRTUAL_ENV+x}\" ]; then printf '%s VIRTUAL_ENV=[%s]\\n' \"$1\" \"$VIRTUAL_ENV\"; else "
+	"printf '%s VIRTUAL_ENV unset\\n' \"$1\"; fi\n"
+	"	if [ -n \"${VIRTUAL_ENV_PROMPT+x}\" ]; then printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' \"$1\" "
+	"\"$VIRTUAL_ENV_PROMPT\"; else printf '%s VIRTUAL_ENV_PROMPT unset\\n' \"$1\"; fi\n"
+	"	if [ \"$(command -v deactivate || true)\" = deactivate ]; then printf '%s deactivate=yes\\n' \"$1\"; "
+	"else printf '%s deactivate=no\\n' \"$1\"; fi\n"
 	"}\n"
 	"if [ \"$T_PS1_STATE\" = set ]; then PS1=$T_PS1; else unset PS1; fi\n"
 	"if [ \"$T_PH_STATE\" = set ]; then PYTHONHOME=$T_PH; export PYTHONHOME; else unset PYTHONHOME; fi\n";
 
-static const char sh_roundtrip_script[] =
-	"show before\n"
-	". \"$T_ENV/bin/activate\"\n"
-	"show active\n"
-	"printf 'active python=[%s]\\n' \"$(command -v python || true)\"\n"
-	"deactivate\n"
-	"show after\n"
-	"printf 'after python3=[%s]\\n' \"$(command -v python3 || true)\"\n";
+static const char sh_roundtrip_script[] = "show before\n"
+					  ". \"$T_ENV/bin/activate\"\n"
+					  "show active\n"
+					  "printf 'active python=[%s]\\n' \"$(command -v python || true)\"\n"
+					  "deactivate\n"
+					  "show after\n"
+					  "printf 'after python3=[%s]\\n' \"$(command -v python3 || true)\"\n";
 
-static const char sh_sequence_script[] =
-	". \"$T_ENV/bin/activate\"\n"
-	". \"$T_ENV2/bin/activate\"\n"
-	"show nested\n"
-	"deactivate\n"
-	"show after\n"
-	". \"$T_ENV/bin/activate\"\n"
-	"deactivate nondestructive\n"
-	"show kept\n"
-	"PYTHONHOME=/later\n"
-	"export PYTHONHOME\n"
-	"deactivate\n"
-	"show final\n";
+static const char sh_sequence_script[] = ". \"$T_ENV/bin/activate\"\n"
+					 ". \"$T_ENV2/bin/activate\"\n"
+					 "show nested\n"
+					 "deactivate\n"
+					 "show after\n"
+					 ". \"$T_ENV/bin/activate\"\n"
+					 "deactivate nondestructive\n"
+					 "show kept\n"
+					 "PYTHONHOME=/later\n"
+					 "export PYTHONHOME\n"
+					 "deactivate\n"
+					 "show final\n";
 
 static const char fish_prologue_script[] =
 	"function show\n"
 	"    set -l l $argv[1]\n"
-	"    if set -q PATH; printf '%s PATH=[%s]\\n' $l (string join : -- $PATH); else; printf '%s PATH unset\\n' $l; end\n"
+	"    if set -q PATH; printf '%s PATH=[%s]\\n' $l (string join : -- $PATH); else; printf '%s PATH unset\\n' $l; "
+	"end\n"
 	"    if functions -q fish_prompt\n"
 	"        false\n"
 	"        printf '%s PROMPT=[%s]\\n' $l (fish_prompt)\n"
 	"    else\n"
 	"        printf '%s PROMPT unset\\n' $l\n"
 	"    end\n"
-	"    if set -q PYTHONHOME; printf '%s PYTHONHOME=[%s]\\n' $l \"$PYTHONHOME\"; else; printf '%s PYTHONHOME unset\\n' $l; end\n"
-	"    if printenv PYTHONHOME >/dev/null; printf '%s exported-PYTHONHOME=[%s]\\n' $l (printenv PYTHONHOME); else; printf '%s exported-PYTHONHOME unset\\n' $l; end\n"
-	"    if set -q VIRTUAL_ENV; printf '%s VIRTUAL_ENV=[%s]\\n' $l \"$VIRTUAL_ENV\"; else; printf '%s VIRTUAL_ENV unset\\n' $l; end\n"
-	"    if set -q VIRTUAL_ENV_PROMPT; printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' $l \"$VIRTUAL_ENV_PROMPT\"; else; printf '%s VIRTUAL_ENV_PROMPT unset\\n' $l; end\n"
+	"    if set -q PYTHONHOME; printf '%s PYTHONHOME=[%s]\\n' $l \"$PYTHONHOME\"; else; printf '%s PYTHONHOME "
+	"unset\\n' $l; end\n"
+	"    if printenv PYTHONHOME >/dev/null; printf '%s exported-PYTHONHOME=[%s]\\n' $l (printenv PYTHONHOME); "
+	"else; printf '%s exported-PYTHONHOME unset\\n' $l; end\n"
+	"    if set -q VIRTUAL_ENV; printf '%s VIRTUAL_ENV=[%s]\\n' $l \"$VIRTUAL_ENV\"; else; printf '%s VIRTUAL_ENV "
+	"unset\\n' $l; end\n"
+	"    if set -q VIRTUAL_ENV_PROMPT; printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' $l \"$VIRTUAL_ENV_PROMPT\"; else; "
+	"printf '%s VIRTUAL_ENV_PROMPT unset\\n' $l; end\n"
 	"    if functions -q deactivate; printf '%s deactivate=yes\\n' $l; else; printf '%s deactivate=no\\n' $l; end\n"
 	"end\n"
 	/* The prompt shows the last command's status: the wrapper must pass it through. */
@@ -178,107 +188,101 @@ static const char fish_prologue_script[] =
 	"end\n"
 	"if test \"$T_PH_STATE\" = set; set -gx PYTHONHOME \"$T_PH\"; else; set -e PYTHONHOME; end\n";
 
-static const char fish_roundtrip_script[] =
-	"show before\n"
-	"source \"$T_ENV/bin/activate.fish\"\n"
-	"show active\n"
-	"printf 'active python=[%s]\\n' (command -s python)\n"
-	"deactivate\n"
-	"show after\n"
-	"printf 'after python3=[%s]\\n' (command -s python3)\n";
+static const char fish_roundtrip_script[] = "show before\n"
+					    "source \"$T_ENV/bin/activate.fish\"\n"
+					    "show active\n"
+					    "printf 'active python=[%s]\\n' (command -s python)\n"
+					    "deactivate\n"
+					    "show after\n"
+					    "printf 'after python3=[%s]\\n' (command -s python3)\n";
 
-static const char fish_sequence_script[] =
-	"source \"$T_ENV/bin/activate.fish\"\n"
-	"source \"$T_ENV2/bin/activate.fish\"\n"
-	"show nested\n"
-	"deactivate\n"
-	"show after\n"
-	"source \"$T_ENV/bin/activate.fish\"\n"
-	"deactivate nondestructive\n"
-	"show kept\n"
-	"set -gx PYTHONHOME /later\n"
-	"deactivate\n"
-	"show final\n";
+static const char fish_sequence_script[] = "source \"$T_ENV/bin/activate.fish\"\n"
+					   "source \"$T_ENV2/bin/activate.fish\"\n"
+					   "show nested\n"
+					   "deactivate\n"
+					   "show after\n"
+					   "source \"$T_ENV/bin/activate.fish\"\n"
+					   "deactivate nondestructive\n"
+					   "show kept\n"
+					   "set -gx PYTHONHOME /later\n"
+					   "deactivate\n"
+					   "show final\n";
 
 /* csh has no functions: `show` is a file sourced with $label set (its path in T_SHOW). */
-static const char csh_show_script[] =
-	"if ( $?PATH ) then\n"
-	"	printf '%s PATH=[%s]\\n' $label:q $PATH:q\n"
-	"else\n"
-	"	printf '%s PATH unset\\n' $label:q\n"
-	"endif\n"
-	"if ( $?prompt ) then\n"
-	"	printf '%s PROMPT=[%s]\\n' $label:q $prompt:q\n"
-	"else\n"
-	"	printf '%s PROMPT unset\\n' $label:q\n"
-	"endif\n"
-	"if ( $?PYTHONHOME ) then\n"
-	"	printf '%s PYTHONHOME=[%s]\\n' $label:q $PYTHONHOME:q\n"
-	"else\n"
-	"	printf '%s PYTHONHOME unset\\n' $label:q\n"
-	"endif\n"
-	"printenv PYTHONHOME > /dev/null\n"
-	"if ( $status == 0 ) then\n"
-	"	printf '%s exported-PYTHONHOME=[%s]\\n' $label:q \"`printenv PYTHONHOME`\"\n"
-	"else\n"
-	"	printf '%s exported-PYTHONHOME unset\\n' $label:q\n"
-	"endif\n"
-	"if ( $?VIRTUAL_ENV ) then\n"
-	"	printf '%s VIRTUAL_ENV=[%s]\\n' $label:q $VIRTUAL_ENV:q\n"
-	"else\n"
-	"	printf '%s VIRTUAL_ENV unset\\n' $label:q\n"
-	"endif\n"
-	"if ( $?VIRTUAL_ENV_PROMPT ) then\n"
-	"	printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' $label:q $VIRTUAL_ENV_PROMPT:q\n"
-	"else\n"
-	"	printf '%s VIRTUAL_ENV_PROMPT unset\\n' $label:q\n"
-	"endif\n"
-	"if ( \"`alias deactivate`\" != \"\" ) then\n"
-	"	printf '%s deactivate=yes\\n' $label:q\n"
-	"else\n"
-	"	printf '%s deactivate=no\\n' $label:q\n"
-	"endif\n";
+static const char csh_show_script[] = "if ( $?PATH ) then\n"
+				      "	printf '%s PATH=[%s]\\n' $label:q $PATH:q\n"
+				      "else\n"
+				      "	printf '%s PATH unset\\n' $label:q\n"
+				      "endif\n"
+				      "if ( $?prompt ) then\n"
+				      "	printf '%s PROMPT=[%s]\\n' $label:q $prompt:q\n"
+				      "else\n"
+				      "	printf '%s PROMPT unset\\n' $label:q\n"
+				      "endif\n"
+				      "if ( $?PYTHONHOME ) then\n"
+				      "	printf '%s PYTHONHOME=[%s]\\n' $label:q $PYTHONHOME:q\n"
+				      "else\n"
+				      "	printf '%s PYTHONHOME unset\\n' $label:q\n"
+				      "endif\n"
+				      "printenv PYTHONHOME > /dev/null\n"
+				      "if ( $status == 0 ) then\n"
+				      "	printf '%s exported-PYTHONHOME=[%s]\\n' $label:q \"`printenv PYTHONHOME`\"\n"
+				      "else\n"
+				      "	printf '%s exported-PYTHONHOME unset\\n' $label:q\n"
+				      "endif\n"
+				      "if ( $?VIRTUAL_ENV ) then\n"
+				      "	printf '%s VIRTUAL_ENV=[%s]\\n' $label:q $VIRTUAL_ENV:q\n"
+				      "else\n"
+				      "	printf '%s VIRTUAL_ENV unset\\n' $label:q\n"
+				      "endif\n"
+				      "if ( $?VIRTUAL_ENV_PROMPT ) then\n"
+				      "	printf '%s VIRTUAL_ENV_PROMPT=[%s]\\n' $label:q $VIRTUAL_ENV_PROMPT:q\n"
+				      "else\n"
+				      "	printf '%s VIRTUAL_ENV_PROMPT unset\\n' $label:q\n"
+				      "endif\n"
+				      "if ( \"`alias deactivate`\" != \"\" ) then\n"
+				      "	printf '%s deactivate=yes\\n' $label:q\n"
+				      "else\n"
+				      "	printf '%s deactivate=no\\n' $label:q\n"
+				      "endif\n";
 
-static const char csh_prologue_script[] =
-	"if ( $T_PS1_STATE == set ) then\n"
-	"	set prompt = $T_PS1:q\n"
-	"else\n"
-	"	unset prompt\n"
-	"endif\n"
-	"if ( $T_PH_STATE == set ) then\n"
-	"	setenv PYTHONHOME $T_PH:q\n"
-	"else\n"
-	"	unsetenv PYTHONHOME\n"
-	"endif\n";
+static const char csh_prologue_script[] = "if ( $T_PS1_STATE == set ) then\n"
+					  "	set prompt = $T_PS1:q\n"
+					  "else\n"
+					  "	unset prompt\n"
+					  "endif\n"
+					  "if ( $T_PH_STATE == set ) then\n"
+					  "	setenv PYTHONHOME $T_PH:q\n"
+					  "else\n"
+					  "	unsetenv PYTHONHOME\n"
+					  "endif\n";
 
-static const char csh_roundtrip_script[] =
-	"set label = before\n"
-	"source $T_SHOW:q\n"
-	"source ${T_ENV:q}/bin/activate.csh\n"
-	"set label = active\n"
-	"source $T_SHOW:q\n"
-	"printf 'active python=[%s]\\n' \"`which python`\"\n"
-	"deactivate\n"
-	"set label = after\n"
-	"source $T_SHOW:q\n"
-	"printf 'after python3=[%s]\\n' \"`which python3`\"\n";
+static const char csh_roundtrip_script[] = "set label = before\n"
+					   "source $T_SHOW:q\n"
+					   "source ${T_ENV:q}/bin/activate.csh\n"
+					   "set label = active\n"
+					   "source $T_SHOW:q\n"
+					   "printf 'active python=[%s]\\n' \"`which python`\"\n"
+					   "deactivate\n"
+					   "set label = after\n"
+					   "source $T_SHOW:q\n"
+					   "printf 'after python3=[%s]\\n' \"`which python3`\"\n";
 
-static const char csh_sequence_script[] =
-	"source ${T_ENV:q}/bin/activate.csh\n"
-	"source ${T_ENV2:q}/bin/activate.csh\n"
-	"set label = nested\n"
-	"source $T_SHOW:q\n"
-	"deactivate\n"
-	"set label = after\n"
-	"source $T_SHOW:q\n"
-	"source ${T_ENV:q}/bin/activate.csh\n"
-	"deactivate nondestructive\n"
-	"set label = kept\n"
-	"source $T_SHOW:q\n"
-	"setenv PYTHONHOME /later\n"
-	"deactivate\n"
-	"set label = final\n"
-	"source $T_SHOW:q\n";
+static const char csh_sequence_script[] = "source ${T_ENV:q}/bin/activate.csh\n"
+					  "source ${T_ENV2:q}/bin/activate.csh\n"
+					  "set label = nested\n"
+					  "source $T_SHOW:q\n"
+					  "deactivate\n"
+					  "set label = after\n"
+					  "source $T_SHOW:q\n"
+					  "source ${T_ENV:q}/bin/activate.csh\n"
+					  "deactivate nondestructive\n"
+					  "set label = kept\n"
+					  "source $T_SHOW:q\n"
+					  "setenv PYTHONHOME /later\n"
+					  "deactivate\n"
+					  "set label = final\n"
+					  "source $T_SHOW:q\n";
 
 enum family { SH, FISH, CSH };
 
@@ -324,9 +328,9 @@ find_shell(const struct shell *sh)
 
 /* The starting state of a run. */
 struct state {
-	const char *prompt;     /* PS1, fish_prompt's text or $prompt; NULL: none */
+	const char *prompt;	/* PS1, fish_prompt's text or $prompt; NULL: none */
 	const char *pythonhome; /* NULL: unset */
-	bool disable_prompt;    /* VIRTUAL_ENV_DISABLE_PROMPT=1 */
+	bool disable_prompt;	/* VIRTUAL_ENV_DISABLE_PROMPT=1 */
 };
 
 /* Run `body` after the shell's prologue in a scratch file; returns what it printed on stdout. */
@@ -379,8 +383,7 @@ run_script(const struct shell *sh, const struct state *st, const char *body, int
 }
 
 static void
-check_output(const struct shell *sh, const char *what, const char *out, const char *err, int status,
-	     const char *want)
+check_output(const struct shell *sh, const char *what, const char *out, const char *err, int status, const char *want)
 {
 	ck_assert_msg(status == 0, "%s %s: exit status %d; stderr: %s", sh->name, what, status, err);
 	ck_assert_msg(streq(err, ""), "%s %s printed on stderr: %s", sh->name, what, err);
@@ -411,11 +414,11 @@ check_roundtrip_state(const struct shell *sh, const struct state *st)
 	_cleanup_free_ char *active_path = t_strdupf("%s/bin:%s", env1, BASE_PATH);
 	_cleanup_free_ char *python = t_strdupf("%s/bin/python", env1);
 	_cleanup_free_ char *python3 = found_on_base_path("python3");
-	_cleanup_free_ char *what = t_strdupf("round trip (prompt %s%s%s, PYTHONHOME %s%s%s%s)",
-					      st->prompt ? "'" : "unset", st->prompt ? st->prompt : "",
-					      st->prompt ? "'" : "", st->pythonhome ? "'" : "unset",
-					      st->pythonhome ? st->pythonhome : "", st->pythonhome ? "'" : "",
-					      st->disable_prompt ? ", VIRTUAL_ENV_DISABLE_PROMPT=1" : "");
+	_cleanup_free_ char *what =
+		t_strdupf("round trip (prompt %s%s%s, PYTHONHOME %s%s%s%s)", st->prompt ? "'" : "unset",
+			  st->prompt ? st->prompt : "", st->prompt ? "'" : "", st->pythonhome ? "'" : "unset",
+			  st->pythonhome ? st->pythonhome : "", st->pythonhome ? "'" : "",
+			  st->disable_prompt ? ", VIRTUAL_ENV_DISABLE_PROMPT=1" : "");
 	struct vars before = { BASE_PATH, NULL, st->pythonhome, NULL, NULL, false };
 	struct vars active = { active_path, NULL, NULL, env1, PROMPT1, true };
 	int status;
@@ -450,11 +453,8 @@ static void
 check_roundtrip(const struct shell *sh)
 {
 	static const struct state states[] = {
-		{ "old $ 'q' \\w ", NULL, false },
-		{ NULL, "", false },
-		{ "", "/x y", false },
-		{ "kept> ", "/x", true },
-		{ NULL, NULL, true },
+		{ "old $ 'q' \\w ", NULL, false }, { NULL, "", false },	 { "", "/x y", false },
+		{ "kept> ", "/x", true },	   { NULL, NULL, true },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(states); i++)
@@ -495,24 +495,23 @@ check_sequence(const struct shell *sh)
 static void
 check_strict(const struct shell *sh)
 {
-	static const char body[] =
-		"unset PS1 PYTHONHOME VIRTUAL_ENV_DISABLE_PROMPT VIRTUAL_ENV VIRTUAL_ENV_PROMPT\n"
-		". \"$T_ENV/bin/activate\"\n"
-		"[ \"$VIRTUAL_ENV\" = \"$T_ENV\" ]\n"
-		"deactivate\n"
-		"[ -z \"${VIRTUAL_ENV+x}\" ]\n"
-		"PS1='$ '\n"
-		"PYTHONHOME=/x\n"
-		"export PYTHONHOME\n"
-		". \"$T_ENV/bin/activate\"\n"
-		". \"$T_ENV2/bin/activate\"\n"
-		"[ \"$VIRTUAL_ENV\" = \"$T_ENV2\" ]\n"
-		"deactivate nondestructive\n"
-		"deactivate\n"
-		"deactivate_gone=$(command -v deactivate || true)\n"
-		"[ -z \"$deactivate_gone\" ]\n"
-		"[ \"$PYTHONHOME\" = /x ]\n"
-		"printf done\n";
+	static const char body[] = "unset PS1 PYTHONHOME VIRTUAL_ENV_DISABLE_PROMPT VIRTUAL_ENV VIRTUAL_ENV_PROMPT\n"
+				   ". \"$T_ENV/bin/activate\"\n"
+				   "[ \"$VIRTUAL_ENV\" = \"$T_ENV\" ]\n"
+				   "deactivate\n"
+				   "[ -z \"${VIRTUAL_ENV+x}\" ]\n"
+				   "PS1='$ '\n"
+				   "PYTHONHOME=/x\n"
+				   "export PYTHONHOME\n"
+				   ". \"$T_ENV/bin/activate\"\n"
+				   ". \"$T_ENV2/bin/activate\"\n"
+				   "[ \"$VIRTUAL_ENV\" = \"$T_ENV2\" ]\n"
+				   "deactivate nondestructive\n"
+				   "deactivate\n"
+				   "deactivate_gone=$(command -v deactivate || true)\n"
+				   "[ -z \"$deactivate_gone\" ]\n"
+				   "[ \"$PYTHONHOME\" = /x ]\n"
+				   "printf done\n";
 	_cleanup_free_ char *prog = find_shell(sh);
 	_cleanup_free_ char *script = t_strdupf("%s/strict-script", scratch);
 	_cleanup_free_ char *text = t_strdupf("%s%s", sh->strict, body);
@@ -652,7 +651,8 @@ START_TEST(python_activate_this)
 		"print('VIRTUAL_ENV_PROMPT=[%s]' % os.environ['VIRTUAL_ENV_PROMPT'])\n"
 		"print('PATH=[%s]' % os.environ['PATH'])\n"
 		"print('PYTHONHOME %s' % ('set' if 'PYTHONHOME' in os.environ else 'unset'))\n"
-		"print('site-packages at %d, before the base entries: %s' % (sys.path.index(sp), sys.path.index(sp) < min(base)))\n";
+		"print('site-packages at %d, before the base entries: %s' % (sys.path.index(sp), sys.path.index(sp) < "
+		"min(base)))\n";
 	_cleanup_free_ char *this = t_strdupf("%s/bin/activate_this.py", env1);
 	_cleanup_free_ char *out = NULL, *err = NULL, *want = NULL;
 	char *argv[] = { BASE_PYTHON, "-c", (char *)code, this, NULL };
@@ -688,13 +688,15 @@ check_file_has_line(const char *path, const char *line)
 START_TEST(nushell_and_powershell_text)
 {
 	_cleanup_free_ char *nu1 = t_strdupf("%s/bin/activate.nu", env1), *nu2 = t_strdupf("%s/bin/activate.nu", env2);
-	_cleanup_free_ char *ps1 = t_strdupf("%s/bin/Activate.ps1", env1), *ps2 = t_strdupf("%s/bin/Activate.ps1", env2);
+	_cleanup_free_ char *ps1 = t_strdupf("%s/bin/Activate.ps1", env1),
+			    *ps2 = t_strdupf("%s/bin/Activate.ps1", env2);
 	/* A raw string with one '#' holds anything but a quote followed by '#'; NAME2 holds
 	 * #'#, so its string needs two. */
 	_cleanup_free_ char *nu1_env = t_strdupf("    let env_dir = r#'%s/" NAME1 "'#", scratch);
 	_cleanup_free_ char *nu2_env = t_strdupf("    let env_dir = r##'%s/" NAME2 "'##", scratch);
 	/* Single quotes with ' doubled, and the typographic ones in NAME2 doubled too. */
-	_cleanup_free_ char *ps1_env = t_strdupf("$env:VIRTUAL_ENV = '%s/env ''q'' \"d\" $x &a |b !h \xc3\xa9 \\'", scratch);
+	_cleanup_free_ char *ps1_env =
+		t_strdupf("$env:VIRTUAL_ENV = '%s/env ''q'' \"d\" $x &a |b !h \xc3\xa9 \\'", scratch);
 	_cleanup_free_ char *ps2_env = t_strdupf(
 		"$env:VIRTUAL_ENV = '%s/env2 `c` ;s *g \xe2\x80\x98\xe2\x80\x98x\xe2\x80\x99\xe2\x80\x99 #''# $(id)'",
 		scratch);

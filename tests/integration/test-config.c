@@ -83,8 +83,7 @@ vr_va(char *const extra[], char **out, char **err, va_list ap)
 	return t_run(argv, env, NULL, out, err);
 }
 
-static int
-vr(char **out, char **err, ...) __attribute__((sentinel));
+static int vr(char **out, char **err, ...) __attribute__((sentinel));
 static int
 vr(char **out, char **err, ...)
 {
@@ -97,8 +96,7 @@ vr(char **out, char **err, ...)
 	return r;
 }
 
-static int
-vr_env(char *const extra[], char **out, char **err, ...) __attribute__((sentinel));
+static int vr_env(char *const extra[], char **out, char **err, ...) __attribute__((sentinel));
 static int
 vr_env(char *const extra[], char **out, char **err, ...)
 {
@@ -240,7 +238,7 @@ START_TEST(profiles_lists_the_shipped_ones)
 	j = parse_json(out);
 	ck_assert(json_is_array(j));
 	ck_assert_uint_eq(json_array_size(j), 3);
-	json_array_foreach(j, i, e) {
+	json_array_foreach (j, i, e) {
 		_cleanup_free_ char *src = shipped_profile(names[i]), *text = t_read_file(src);
 		json_t *shipped;
 
@@ -338,7 +336,8 @@ START_TEST(profile_dirs_follow_xdg_and_home)
 {
 	char *unset_path[] = { "VENVRUN_PROFILE_PATH", NULL };
 	char *unset_both[] = { "VENVRUN_PROFILE_PATH", "XDG_CONFIG_HOME", NULL };
-	_cleanup_free_ char *xdg_dir = t_path(scratch, "xdg/venvrun/profiles"), *home_dir = t_path(scratch, "home/.config/venvrun/profiles");
+	_cleanup_free_ char *xdg_dir = t_path(scratch, "xdg/venvrun/profiles"),
+			    *home_dir = t_path(scratch, "home/.config/venvrun/profiles");
 	_cleanup_free_ char *x = NULL, *h = NULL, *out = NULL, *cmd = NULL;
 	json_t *j, *e;
 	size_t i;
@@ -353,7 +352,7 @@ START_TEST(profile_dirs_follow_xdg_and_home)
 
 	ck_assert_int_eq(vr_env(unset_path, &out, NULL, "profiles", "--json", NULL), 0);
 	j = parse_json(out);
-	json_array_foreach(j, i, e) {
+	json_array_foreach (j, i, e) {
 		seen_x |= streq(jstr(e, "name"), "from-xdg");
 		seen_h |= streq(jstr(e, "name"), "from-home");
 		if (streq(jstr(e, "name"), "from-xdg"))
@@ -367,7 +366,7 @@ START_TEST(profile_dirs_follow_xdg_and_home)
 	seen_x = seen_h = false;
 	ck_assert_int_eq(vr_env(unset_both, &out, NULL, "profiles", "--json", NULL), 0);
 	j = parse_json(out);
-	json_array_foreach(j, i, e) {
+	json_array_foreach (j, i, e) {
 		seen_x |= streq(jstr(e, "name"), "from-xdg");
 		seen_h |= streq(jstr(e, "name"), "from-home");
 		if (streq(jstr(e, "name"), "from-home"))
@@ -429,14 +428,16 @@ START_TEST(broken_profile_file_is_an_error)
 	free(out);
 	free(err);
 	ck_assert_int_eq(vr(&out, &err, "profiles", NULL), 125);
-	line = t_strdupf("venvrun: %s: limits.nofile: expected a count (an integer or \"unlimited\"), not \"lots\"", bad);
+	line = t_strdupf("venvrun: %s: limits.nofile: expected a count (an integer or \"unlimited\"), not \"lots\"",
+			 bad);
 	assert_error_line(err, line);
 }
 END_TEST
 
 START_TEST(check_config_accepts_the_shipped_profiles)
 {
-	_cleanup_free_ char *d = shipped_profile("default"), *s = shipped_profile("strict"), *v = shipped_profile("service");
+	_cleanup_free_ char *d = shipped_profile("default"), *s = shipped_profile("strict"),
+			    *v = shipped_profile("service");
 	_cleanup_free_ char *out = NULL, *err = NULL, *want = NULL;
 
 	ck_assert_int_eq(vr(&out, &err, "check-config", d, s, v, NULL), 0);
@@ -482,13 +483,15 @@ END_TEST
 
 START_TEST(check_config_bad_enum)
 {
-	assert_check_fails("{\"network\": \"lan\"}", "network: expected \"none\", \"loopback\" or \"host\", not \"lan\"");
+	assert_check_fails("{\"network\": \"lan\"}",
+			   "network: expected \"none\", \"loopback\" or \"host\", not \"lan\"");
 }
 END_TEST
 
 START_TEST(check_config_bad_size)
 {
-	assert_check_fails("{\"limits\": {\"as\": \"12Q\"}}", "limits.as: \"12Q\" is not a size (use bytes or K, M, G, T)");
+	assert_check_fails("{\"limits\": {\"as\": \"12Q\"}}",
+			   "limits.as: \"12Q\" is not a size (use bytes or K, M, G, T)");
 }
 END_TEST
 
@@ -507,14 +510,16 @@ END_TEST
 
 START_TEST(check_config_extends_needs_a_profile)
 {
-	assert_check_fails("{\"extends\": \"nosuch\"}", "extends: no such profile 'nosuch'; 'venvrun profiles' lists them");
+	assert_check_fails("{\"extends\": \"nosuch\"}",
+			   "extends: no such profile 'nosuch'; 'venvrun profiles' lists them");
 }
 END_TEST
 
 /* The first bad file stops it: what came before was printed, what comes after not. */
 START_TEST(check_config_stops_at_the_first_bad_file)
 {
-	_cleanup_free_ char *good = t_path(scratch, "good.json"), *bad = t_path(scratch, "bad.json"), *later = t_path(scratch, "later.json");
+	_cleanup_free_ char *good = t_path(scratch, "good.json"), *bad = t_path(scratch, "bad.json"),
+			    *later = t_path(scratch, "later.json");
 	_cleanup_free_ char *out = NULL, *err = NULL, *want = NULL, *line = NULL;
 
 	t_write_file(good, "{\"extends\": \"strict\", \"network\": \"loopback\"}", false);
@@ -690,7 +695,8 @@ END_TEST
 /* profile strict (network none) < ENV/venvrun.json (loopback) < --policy FILE (host). */
 START_TEST(layers_take_precedence_in_order)
 {
-	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "host.json"), *ext = t_path(scratch, "extends.json");
+	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "host.json"),
+			    *ext = t_path(scratch, "extends.json");
 	json_t *d, *p;
 
 	d = describe(env, "--profile", "strict", NULL, NULL);
@@ -730,7 +736,8 @@ END_TEST
 
 START_TEST(bad_policy_file_prints_only_its_error)
 {
-	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "p.json"), *out = NULL, *err = NULL, *line = NULL;
+	_cleanup_free_ char *env = make_env("e"), *file = t_path(scratch, "p.json"), *out = NULL, *err = NULL,
+			    *line = NULL;
 
 	t_write_file(file, "{\"filesystem\": {\"binds\": [{\"source\": \"/srv\", \"mode\": \"rx\"}]}}", false);
 	ck_assert_int_eq(vr(&out, &err, "describe", "--policy", file, env, NULL), 125);
@@ -794,7 +801,7 @@ START_TEST(lists_add_to_the_defaults)
 	t_write_file(lone, "{\"environment\": {\"pass\": [\"HOME\"]}}", false);
 	j = describe(env, "--profile", "lone", NULL, NULL);
 	pass = jget(j, "policy.environment.pass");
-	json_array_foreach(pass, i, v) {
+	json_array_foreach (pass, i, v) {
 		term |= streq(json_string_value(v), "TERM");
 		home |= streq(json_string_value(v), "HOME");
 	}

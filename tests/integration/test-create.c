@@ -49,8 +49,7 @@ teardown(void)
 }
 
 /* venvrun with the isolated cache; NULL-terminated arguments. */
-static int
-vr(char **out, char **err, ...) __attribute__((sentinel));
+static int vr(char **out, char **err, ...) __attribute__((sentinel));
 static int
 vr(char **out, char **err, ...)
 {
@@ -99,7 +98,7 @@ jarray_has(json_t *a, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v)
+	json_array_foreach (a, i, v)
 		if (json_is_string(v) && streq(json_string_value(v), s))
 			return true;
 	return false;
@@ -111,7 +110,7 @@ jarray_index(json_t *a, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v)
+	json_array_foreach (a, i, v)
 		if (json_is_string(v) && streq(json_string_value(v), s))
 			return (long)i;
 	return -1;
@@ -120,13 +119,13 @@ jarray_index(json_t *a, const char *s)
 static const char env_probe[] =
 	"import json, sys, sysconfig\n"
 	"print(json.dumps({'prefix': sys.prefix, 'base_prefix': sys.base_prefix, 'executable': sys.executable,\n"
-	" 'path': sys.path, 'purelib': sysconfig.get_paths()['purelib'], 'version': '%d.%d.%d' % sys.version_info[:3]}))\n";
+	" 'path': sys.path, 'purelib': sysconfig.get_paths()['purelib'], 'version': '%d.%d.%d' % "
+	"sys.version_info[:3]}))\n";
 
-static const char base_probe[] =
-	"import json, os, site, sys\n"
-	"print(json.dumps({'prefix': sys.prefix, 'site': site.getsitepackages(),\n"
-	" 'version': '%d.%d.%d' % sys.version_info[:3], 'impl': sys.implementation.name,\n"
-	" 'real': os.path.realpath(sys.executable)}))\n";
+static const char base_probe[] = "import json, os, site, sys\n"
+				 "print(json.dumps({'prefix': sys.prefix, 'site': site.getsitepackages(),\n"
+				 " 'version': '%d.%d.%d' % sys.version_info[:3], 'impl': sys.implementation.name,\n"
+				 " 'real': os.path.realpath(sys.executable)}))\n";
 
 /* The interpreters this machine has: Debian's python3 always, PyPy and pyenv's CPythons
  * (3.7 and newer) when present. */
@@ -188,7 +187,7 @@ assert_env_like_test_venv(const char *env, const char *python, bool system_site)
 	ck_assert_msg(vr_startswith(purelib, env), "purelib %s not in %s", purelib, env);
 	ck_assert(t_exists(purelib));
 	ck_assert_msg(jarray_has(path, purelib), "%s not on sys.path", purelib);
-	json_array_foreach(site, i, s) {
+	json_array_foreach (site, i, s) {
 		const char *dir = json_string_value(s);
 		long at = jarray_index(path, dir);
 
@@ -275,7 +274,8 @@ START_TEST(system_site_packages)
 {
 	_cleanup_free_ char *env = t_path(scratch, "sys"), *err = NULL;
 
-	ck_assert_int_eq(vr(NULL, &err, "create", "-q", "--system-site-packages", "-p", "/usr/bin/python3", env, NULL), 0);
+	ck_assert_int_eq(vr(NULL, &err, "create", "-q", "--system-site-packages", "-p", "/usr/bin/python3", env, NULL),
+			 0);
 	assert_env_like_test_venv(env, "/usr/bin/python3", true);
 }
 END_TEST
@@ -285,7 +285,8 @@ START_TEST(copies)
 	_cleanup_strv_free_ char **pys = interpreters();
 
 	for (size_t i = 0; pys[i]; i++) {
-		_cleanup_free_ char *env = t_path(scratch, "copy%zu", i), *py = t_strdupf("%s/bin/python", env), *err = NULL;
+		_cleanup_free_ char *env = t_path(scratch, "copy%zu", i), *py = t_strdupf("%s/bin/python", env),
+				    *err = NULL;
 		struct stat st;
 		json_t *j;
 
@@ -324,7 +325,8 @@ cfg_value(const char *env, const char *key)
 
 START_TEST(prompt)
 {
-	_cleanup_free_ char *a = t_path(scratch, "plain-name"), *b = t_path(scratch, "b"), *proj = t_path(scratch, "my-project");
+	_cleanup_free_ char *a = t_path(scratch, "plain-name"), *b = t_path(scratch, "b"),
+			    *proj = t_path(scratch, "my-project");
 	_cleanup_free_ char *c = t_path(scratch, "my-project/.venv"), *p = NULL;
 	char *env[] = { cache_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "-q", "-p", "/usr/bin/python3", "--prompt", ".", c, NULL };
@@ -349,7 +351,8 @@ START_TEST(prompt)
 	{
 		_cleanup_free_ char *d = t_path(scratch, "pwn $(id) `id` \\x"), *e = t_path(scratch, "e2"), *err = NULL;
 
-		ck_assert_int_eq(vr(NULL, &err, "create", "-q", "-p", "/usr/bin/python3", "--prompt", "$(id)", e, NULL), 125);
+		ck_assert_int_eq(vr(NULL, &err, "create", "-q", "-p", "/usr/bin/python3", "--prompt", "$(id)", e, NULL),
+				 125);
 		t_assert_one_line_error(err, "--prompt");
 		ck_assert(!t_exists(e));
 		ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "-p", "/usr/bin/python3", d, NULL), 0);
@@ -419,7 +422,8 @@ END_TEST
 
 START_TEST(clear_keeps_what_is_not_an_env)
 {
-	_cleanup_free_ char *dir = t_path(scratch, "project"), *file = t_path(scratch, "project/important.txt"), *err = NULL;
+	_cleanup_free_ char *dir = t_path(scratch, "project"), *file = t_path(scratch, "project/important.txt"),
+			    *err = NULL;
 	_cleanup_free_ char *h = t_path(scratch, "home"), *hm = NULL, *henv = NULL, *sub = NULL;
 	char *home_override[3] = { NULL, cache_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "--clear", "-p", "/usr/bin/python3", NULL, NULL };
@@ -455,7 +459,8 @@ END_TEST
 
 START_TEST(upgrade_follows_a_moved_interpreter)
 {
-	_cleanup_free_ char *a = t_path(scratch, "pya"), *b = t_path(scratch, "pyb"), *abin = t_path(scratch, "pya/bin"), *env = t_path(scratch, "e");
+	_cleanup_free_ char *a = t_path(scratch, "pya"), *b = t_path(scratch, "pyb"),
+			    *abin = t_path(scratch, "pya/bin"), *env = t_path(scratch, "e");
 	_cleanup_free_ char *real = realpath("/usr/bin/python3", NULL), *apy = NULL, *bpy = NULL, *out = NULL;
 	_cleanup_free_ char *err = NULL, *home = NULL, *gi = NULL, *g = NULL, *envpy = NULL;
 	char *cp[] = { "cp", real, NULL, NULL };
@@ -495,7 +500,8 @@ END_TEST
 START_TEST(upgrade_refuses_another_minor_version)
 {
 	_cleanup_strv_free_ char **pys = interpreters();
-	_cleanup_free_ char *env = t_path(scratch, "e"), *cfg = t_path(scratch, "e/pyvenv.cfg"), *before = NULL, *after = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "e"), *cfg = t_path(scratch, "e/pyvenv.cfg"), *before = NULL,
+			    *after = NULL;
 	_cleanup_free_ char *err = NULL, *base_version = NULL;
 	const char *other = NULL;
 	json_t *b = py_json("/usr/bin/python3", base_probe);
@@ -525,7 +531,8 @@ END_TEST
 
 START_TEST(upgrade_needs_an_env)
 {
-	_cleanup_free_ char *missing = t_path(scratch, "nothing"), *dir = t_path(scratch, "dir"), *f = t_path(scratch, "dir/f"), *err = NULL;
+	_cleanup_free_ char *missing = t_path(scratch, "nothing"), *dir = t_path(scratch, "dir"),
+			    *f = t_path(scratch, "dir/f"), *err = NULL;
 
 	ck_assert_int_eq(vr(NULL, &err, "create", "--upgrade", "-p", "/usr/bin/python3", missing, NULL), 125);
 	t_assert_one_line_error(err, "no env to upgrade");
@@ -542,9 +549,11 @@ END_TEST
 
 START_TEST(reads_envs_made_by_venv_and_virtualenv)
 {
-	_cleanup_free_ char *v = t_path(scratch, "made-by-venv"), *out = NULL, *err = NULL, *real = realpath("/usr/bin/python3", NULL);
+	_cleanup_free_ char *v = t_path(scratch, "made-by-venv"), *out = NULL, *err = NULL,
+			    *real = realpath("/usr/bin/python3", NULL);
 	char *mk[] = { "/usr/bin/python3", "-m", "venv", "--without-pip", v, NULL };
-	_cleanup_free_ char *ve = t_path(scratch, "made-by-virtualenv"), *vpy = NULL, *virtualenv = t_which("virtualenv");
+	_cleanup_free_ char *ve = t_path(scratch, "made-by-virtualenv"), *vpy = NULL,
+			    *virtualenv = t_which("virtualenv");
 	json_t *j, *k;
 	json_error_t jerr;
 
@@ -570,7 +579,8 @@ START_TEST(reads_envs_made_by_venv_and_virtualenv)
 
 	/* PyPy's venv writes no implementation key: the env's bin/python tells. */
 	if (access("/usr/bin/pypy3", X_OK) == 0) {
-		_cleanup_free_ char *pv = t_path(scratch, "made-by-pypy-venv"), *preal = realpath("/usr/bin/pypy3", NULL);
+		_cleanup_free_ char *pv = t_path(scratch, "made-by-pypy-venv"),
+				    *preal = realpath("/usr/bin/pypy3", NULL);
 		char *mkp[] = { "/usr/bin/pypy3", "-m", "venv", "--without-pip", pv, NULL };
 
 		ck_assert_int_eq(t_run(mkp, NULL, NULL, NULL, NULL), 0);
@@ -589,7 +599,9 @@ START_TEST(reads_envs_made_by_venv_and_virtualenv)
 	}
 	{
 		char *mk2[] = { virtualenv, "--no-seed", "-q", "-p", "/usr/bin/python3", ve, NULL };
-		ck_assert_int_eq(t_run(mk2, (char *[]){ "VIRTUALENV_OVERRIDE_APP_DATA=/nonexistent", NULL }, NULL, NULL, NULL), 0);
+		ck_assert_int_eq(
+			t_run(mk2, (char *[]){ "VIRTUALENV_OVERRIDE_APP_DATA=/nonexistent", NULL }, NULL, NULL, NULL),
+			0);
 	}
 	free(out);
 	out = NULL;
@@ -609,8 +621,10 @@ END_TEST
 
 START_TEST(bad_input_is_one_line_and_changes_nothing)
 {
-	_cleanup_free_ char *file = t_path(scratch, "a-file"), *colon = t_path(scratch, "a:b"), *nl = t_path(scratch, "a\nb");
-	_cleanup_free_ char *deep = t_path(scratch, "x/y/env"), *x = t_path(scratch, "x"), *notenv = t_path(scratch, "cfg-binary");
+	_cleanup_free_ char *file = t_path(scratch, "a-file"), *colon = t_path(scratch, "a:b"),
+			    *nl = t_path(scratch, "a\nb");
+	_cleanup_free_ char *deep = t_path(scratch, "x/y/env"), *x = t_path(scratch, "x"),
+			    *notenv = t_path(scratch, "cfg-binary");
 	_cleanup_free_ char *cfgb = t_path(scratch, "cfg-binary/pyvenv.cfg");
 	struct {
 		const char *args[8];
@@ -666,15 +680,25 @@ END_TEST
 
 START_TEST(unwritable_parent)
 {
-	_cleanup_free_ char *ro = t_path(scratch, "readonly"), *env = t_path(scratch, "readonly/env"), *cache = t_path(scratch, "nobody-cache");
-	_cleanup_free_ char *err = NULL, *setpriv = t_which("setpriv"), *cenv = t_strdupf("VENVRUN_CACHE_DIR=%s", cache);
+	_cleanup_free_ char *ro = t_path(scratch, "readonly"), *env = t_path(scratch, "readonly/env"),
+			    *cache = t_path(scratch, "nobody-cache");
+	_cleanup_free_ char *err = NULL, *setpriv = t_which("setpriv"),
+			    *cenv = t_strdupf("VENVRUN_CACHE_DIR=%s", cache);
 	int rc;
 
 	ck_assert_int_eq(mkdir(ro, 0555), 0);
 	if (geteuid() == 0) {
 		/* root passes permission checks: be somebody else for this one. */
-		char *argv[] = { setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", (char *)t_venvrun_bin(),
-				 "create", "-p", "/usr/bin/python3", env, NULL };
+		char *argv[] = { setpriv,
+				 "--reuid=65534",
+				 "--regid=65534",
+				 "--clear-groups",
+				 (char *)t_venvrun_bin(),
+				 "create",
+				 "-p",
+				 "/usr/bin/python3",
+				 env,
+				 NULL };
 		if (!setpriv) {
 			fprintf(stderr, "note: setpriv missing; unwritable parent not tested as root\n");
 			return;
@@ -711,7 +735,8 @@ END_TEST
 
 START_TEST(bare_name_goes_to_the_env_home)
 {
-	_cleanup_free_ char *out = NULL, *want = t_path(scratch, "envs/named"), *cfg = t_path(scratch, "envs/named/pyvenv.cfg");
+	_cleanup_free_ char *out = NULL, *want = t_path(scratch, "envs/named"),
+			    *cfg = t_path(scratch, "envs/named/pyvenv.cfg");
 	char *env[] = { cache_env, home_env, NULL };
 	char *argv[] = { (char *)t_venvrun_bin(), "create", "-p", "/usr/bin/python3", "named", NULL };
 
@@ -724,7 +749,8 @@ END_TEST
 
 START_TEST(dry_run_writes_nothing)
 {
-	_cleanup_free_ char *env = t_path(scratch, "new/parent/env"), *parent = t_path(scratch, "new"), *out = NULL, *err = NULL;
+	_cleanup_free_ char *env = t_path(scratch, "new/parent/env"), *parent = t_path(scratch, "new"), *out = NULL,
+			    *err = NULL;
 	_cleanup_free_ char *real = realpath("/usr/bin/python3", NULL);
 	json_t *j, *entries, *e;
 	json_error_t jerr;
@@ -739,7 +765,7 @@ START_TEST(dry_run_writes_nothing)
 	ck_assert_str_eq(jstr(j, "action"), "create");
 	ck_assert_str_eq(jstr(json_object_get(j, "interpreter"), "executable"), real);
 	entries = json_object_get(j, "entries");
-	json_array_foreach(entries, i, e) {
+	json_array_foreach (entries, i, e) {
 		if (streq(jstr(e, "path"), "bin/python")) {
 			ck_assert_str_eq(jstr(e, "type"), "symlink");
 			ck_assert_str_eq(jstr(e, "target"), real);
@@ -790,8 +816,8 @@ wait_status(pid_t pid)
 static void
 assert_complete(const char *env)
 {
-	const char *must[] = { "pyvenv.cfg", "bin/python", "bin/python3", "bin/activate", "bin/activate.fish",
-			       "bin/activate_this.py", "lib64", ".gitignore", "CACHEDIR.TAG", "include" };
+	const char *must[] = { "pyvenv.cfg",	       "bin/python", "bin/python3", "bin/activate", "bin/activate.fish",
+			       "bin/activate_this.py", "lib64",	     ".gitignore",  "CACHEDIR.TAG", "include" };
 
 	for (size_t i = 0; i < ELEMENTSOF(must); i++) {
 		_cleanup_free_ char *p = t_strdupf("%s/%s", env, must[i]);
@@ -876,7 +902,9 @@ START_TEST(sigkill_at_random_points)
 			none_seen++;
 		}
 	}
-	fprintf(stderr, "kills within %ld us: old env kept %d, new env complete %d, fresh create not there %d, finished first %d\n",
+	fprintf(stderr,
+		"kills within %ld us: old env kept %d, new env complete %d, fresh create not there %d, finished first "
+		"%d\n",
 		span_us, old_seen, new_seen, none_seen, finished);
 	/* The next create cleans up whatever the killed ones left beside the env. */
 	ck_assert_int_eq(vr(NULL, NULL, "create", "-q", "--clear", "-p", "/usr/bin/python3", env, NULL), 0);

@@ -58,8 +58,7 @@ ctx_set(struct ctx *c, const char *entry)
 	c->env[i] = t_strdupf("%s", entry);
 }
 
-static void
-ctx_setf(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ctx_setf(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 ctx_setf(struct ctx *c, const char *fmt, ...)
 {
@@ -95,9 +94,8 @@ static void
 ctx_init(struct ctx *c, const char *tag)
 {
 	static const char *const unset[] = {
-		"PYENV_VERSION", "ASDF_PYTHON_VERSION", "MISE_PYTHON_VERSION",
-		"XDG_CACHE_HOME", "XDG_DATA_HOME", "VENVRUN_PYTHON", "VENVRUN_QUERY_TIMEOUT_MS",
-		"VENVRUN_DEBUG", "VIRTUAL_ENV", "PYTHONHOME",
+		"PYENV_VERSION",  "ASDF_PYTHON_VERSION",      "MISE_PYTHON_VERSION", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+		"VENVRUN_PYTHON", "VENVRUN_QUERY_TIMEOUT_MS", "VENVRUN_DEBUG",	     "VIRTUAL_ENV",    "PYTHONHOME",
 	};
 	char *t = t_tmpdir(tag);
 
@@ -195,10 +193,10 @@ explain_missing(const char *file, int line, const char *haystack, const char *ne
 			haystack ? haystack : "(null)");
 }
 
-#define assert_contains(h, n)                                       \
-	do {                                                        \
-		explain_missing(__FILE__, __LINE__, (h), (n));      \
-		ck_assert_int_eq(contains((h), (n)), true);         \
+#define assert_contains(h, n)                                  \
+	do {                                                   \
+		explain_missing(__FILE__, __LINE__, (h), (n)); \
+		ck_assert_int_eq(contains((h), (n)), true);    \
 	} while (0)
 
 /* A failure's report: exactly one line, "venvrun: ...". */
@@ -261,7 +259,10 @@ struct pyfacts {
 static void
 py_facts(const char *py, struct pyfacts *f)
 {
-	char *argv[] = { (char *)py, "-E", "-s", "-c",
+	char *argv[] = { (char *)py,
+			 "-E",
+			 "-s",
+			 "-c",
 			 "import sys, platform\n"
 			 "vi = sys.version_info\n"
 			 "print(sys.implementation.name)\n"
@@ -420,8 +421,7 @@ find_by_executable(json_t *list, const char *real, size_t *count)
 	size_t i;
 
 	*count = 0;
-	json_array_foreach(list, i, e)
-	{
+	json_array_foreach (list, i, e) {
 		if (strcmp(jstr(e, "executable"), real) == 0) {
 			if (!found)
 				found = e;
@@ -474,8 +474,7 @@ START_TEST(interpreters_json_lists_system_pythons)
 
 	/* Isolation: nothing was found outside this test's PATH and the system directories
 	 * (not the developer's pyenv, uv or asdf), and each real file is listed once. */
-	json_array_foreach(list, i, e)
-	{
+	json_array_foreach (list, i, e) {
 		const char *found_as = jstr(e, "found_as");
 		bool allowed = strncmp(found_as, c.tmp, strlen(c.tmp)) == 0 ||
 			       strncmp(found_as, "/usr/local/bin/", 15) == 0 ||
@@ -935,7 +934,7 @@ START_TEST(discovery_skips_broken_candidates)
 	ck_assert_str_eq(err, "");
 	list = parse_json(out);
 	ck_assert_ptr_nonnull(find_by_executable(list, py.real, &n));
-	json_array_foreach(list, i, e)
+	json_array_foreach (list, i, e)
 		ck_assert_int_ne(strncmp(jstr(e, "executable"), c.bin, strlen(c.bin)), 0);
 	json_decref(list);
 	free(out);
@@ -1117,7 +1116,7 @@ START_TEST(pyenv_version_variable)
 		ck_assert_int_eq(VR(&c, NULL, &out, &err, "interpreters", "--json"), 0);
 		list = parse_json(out);
 		ck_assert_uint_ge(json_array_size(list), 1);
-		json_array_foreach(list, i, e)
+		json_array_foreach (list, i, e)
 			ck_assert_int_ne(strncmp(jstr(e, "found_as"), shims, strlen(shims)), 0);
 		json_decref(list);
 		free(out);

@@ -87,15 +87,17 @@ START_TEST(quote_powershell)
 	check_quote(vr_quote_powershell, "it's", "'it''s'");
 	check_quote(vr_quote_powershell, "$env:x `n", "'$env:x `n'");
 	/* U+2018..U+201B are single quotes to PowerShell: each is doubled like '. */
-	check_quote(vr_quote_powershell, "\xe2\x80\x98\xe2\x80\x99\xe2\x80\x9a\xe2\x80\x9b",
-		    "'\xe2\x80\x98\xe2\x80\x98\xe2\x80\x99\xe2\x80\x99\xe2\x80\x9a\xe2\x80\x9a\xe2\x80\x9b\xe2\x80\x9b'");
+	check_quote(
+		vr_quote_powershell, "\xe2\x80\x98\xe2\x80\x99\xe2\x80\x9a\xe2\x80\x9b",
+		"'\xe2\x80\x98\xe2\x80\x98\xe2\x80\x99\xe2\x80\x99\xe2\x80\x9a\xe2\x80\x9a\xe2\x80\x9b\xe2\x80\x9b'");
 	/* Neighbours of that range, and the double quotes U+201C/U+201D, are not quotes. */
 	check_quote(vr_quote_powershell, "\xe2\x80\x97\xe2\x80\x9c\xe2\x80\x9d",
 		    "'\xe2\x80\x97\xe2\x80\x9c\xe2\x80\x9d'");
 	/* A truncated sequence at the end is copied, not read past. */
 	check_quote(vr_quote_powershell, "\xe2\x80", "'\xe2\x80'");
-	check_quote(vr_quote_powershell, HOSTILE,
-		    "'a''b\"c$d`e\\f&g|h;i j!k \xc3\xa9 \xe2\x80\x98\xe2\x80\x98x\xe2\x80\x99\xe2\x80\x99 #''# ''## \\'''");
+	check_quote(
+		vr_quote_powershell, HOSTILE,
+		"'a''b\"c$d`e\\f&g|h;i j!k \xc3\xa9 \xe2\x80\x98\xe2\x80\x98x\xe2\x80\x99\xe2\x80\x99 #''# ''## \\'''");
 }
 END_TEST
 
@@ -109,7 +111,10 @@ START_TEST(quote_python)
 	check_quote(vr_quote_python, "a\nb\rc\td\x01\x7f", "'a\\x0ab\\x0dc\\x09d\\x01\\x7f'");
 	/* Valid UTF-8 is kept; a stray byte becomes its surrogateescape code point. */
 	check_quote(vr_quote_python, "\xc3\xa9\xf0\x9f\x90\x8d", "'\xc3\xa9\xf0\x9f\x90\x8d'");
-	check_quote(vr_quote_python, "a\xff" "b\xc3", "'a\\udcffb\\udcc3'");
+	check_quote(vr_quote_python,
+		    "a\xff"
+		    "b\xc3",
+		    "'a\\udcffb\\udcc3'");
 	check_quote(vr_quote_python, "\xed\xa0\x80", "'\\udced\\udca0\\udc80'");
 	check_quote(vr_quote_python, "\xc0\xaf", "'\\udcc0\\udcaf'");
 	check_quote(vr_quote_python, HOSTILE,
@@ -154,8 +159,8 @@ START_TEST(parse_lists)
 {
 	check_parse("bash,fish", VR_ACTIVATOR_SH | VR_ACTIVATOR_FISH);
 	check_parse("bash,zsh,sh", VR_ACTIVATOR_SH);
-	check_parse("csh,nu,pwsh,python", VR_ACTIVATOR_CSH | VR_ACTIVATOR_NU | VR_ACTIVATOR_POWERSHELL |
-						   VR_ACTIVATOR_PYTHON);
+	check_parse("csh,nu,pwsh,python",
+		    VR_ACTIVATOR_CSH | VR_ACTIVATOR_NU | VR_ACTIVATOR_POWERSHELL | VR_ACTIVATOR_PYTHON);
 	check_parse(" bash , fish ", VR_ACTIVATOR_SH | VR_ACTIVATOR_FISH);
 	check_parse("bash,,fish,", VR_ACTIVATOR_SH | VR_ACTIVATOR_FISH);
 	check_parse("none,python", VR_ACTIVATOR_PYTHON);
@@ -206,8 +211,8 @@ static const char *const all_names[] = {
 	"activate", "activate.csh", "activate.fish", "activate.nu", "Activate.ps1", "activate_this.py",
 };
 static const unsigned all_bits[] = {
-	VR_ACTIVATOR_SH,   VR_ACTIVATOR_CSH,        VR_ACTIVATOR_FISH,
-	VR_ACTIVATOR_NU,   VR_ACTIVATOR_POWERSHELL, VR_ACTIVATOR_PYTHON,
+	VR_ACTIVATOR_SH, VR_ACTIVATOR_CSH,	  VR_ACTIVATOR_FISH,
+	VR_ACTIVATOR_NU, VR_ACTIVATOR_POWERSHELL, VR_ACTIVATOR_PYTHON,
 };
 
 START_TEST(render_each_alone)
@@ -240,8 +245,9 @@ START_TEST(render_all_in_order)
 	}
 	vr_activate_files_free(files, n);
 
-	ck_assert_int_eq(vr_activators_render(VR_ACTIVATOR_FISH | VR_ACTIVATOR_SH | VR_ACTIVATOR_PYTHON, &vars,
-					      &files, &n, NULL), 0);
+	ck_assert_int_eq(vr_activators_render(VR_ACTIVATOR_FISH | VR_ACTIVATOR_SH | VR_ACTIVATOR_PYTHON, &vars, &files,
+					      &n, NULL),
+			 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_str_eq(files[0].name, "activate");
 	ck_assert_str_eq(files[1].name, "activate.fish");
@@ -294,18 +300,21 @@ START_TEST(render_quotes_values)
 	check_has_line("activate", sh, "PATH=\"$VIRTUAL_ENV/\"'bin'\"${PATH:+:$PATH}\"");
 
 	csh = content_of(files, n, "activate.csh");
-	check_has_line("activate.csh", csh,
-		       "setenv VIRTUAL_ENV '/srv/envs/it'\\''s \"my\" $env & |x| \\! \xc3\xa9 \\ \xe2\x80\x98q\xe2\x80\x99'");
+	check_has_line(
+		"activate.csh", csh,
+		"setenv VIRTUAL_ENV '/srv/envs/it'\\''s \"my\" $env & |x| \\! \xc3\xa9 \\ \xe2\x80\x98q\xe2\x80\x99'");
 	check_has_line("activate.csh", csh, "setenv VIRTUAL_ENV_PROMPT 'my '\\''env'\\'' $p'");
 
 	fish = content_of(files, n, "activate.fish");
-	check_has_line("activate.fish", fish,
-		       "set -gx VIRTUAL_ENV '/srv/envs/it\\'s \"my\" $env & |x| ! \xc3\xa9 \\\\ \xe2\x80\x98q\xe2\x80\x99'");
+	check_has_line(
+		"activate.fish", fish,
+		"set -gx VIRTUAL_ENV '/srv/envs/it\\'s \"my\" $env & |x| ! \xc3\xa9 \\\\ \xe2\x80\x98q\xe2\x80\x99'");
 	check_has_line("activate.fish", fish, "set -gx VIRTUAL_ENV_PROMPT 'my \\'env\\' $p'");
 
 	nu = content_of(files, n, "activate.nu");
-	check_has_line("activate.nu", nu,
-		       "    let env_dir = r#'/srv/envs/it's \"my\" $env & |x| ! \xc3\xa9 \\ \xe2\x80\x98q\xe2\x80\x99'#");
+	check_has_line(
+		"activate.nu", nu,
+		"    let env_dir = r#'/srv/envs/it's \"my\" $env & |x| ! \xc3\xa9 \\ \xe2\x80\x98q\xe2\x80\x99'#");
 	check_has_line("activate.nu", nu, "    let prompt = r#'my 'env' $p'#");
 
 	ps = content_of(files, n, "Activate.ps1");
@@ -369,7 +378,8 @@ START_TEST(render_refuses)
 		struct vr_activate_file *files = NULL;
 		size_t n = 0;
 
-		ck_assert_int_eq(vr_activators_render(VR_ACTIVATOR_ALL & ~VR_ACTIVATOR_PYTHON, &v, &files, &n, NULL), 0);
+		ck_assert_int_eq(vr_activators_render(VR_ACTIVATOR_ALL & ~VR_ACTIVATOR_PYTHON, &v, &files, &n, NULL),
+				 0);
 		ck_assert_uint_eq(n, 5);
 		vr_activate_files_free(files, n);
 	}
@@ -379,18 +389,9 @@ START_TEST(render_refuses)
 END_TEST
 
 static const struct t_case cases[] = {
-	T_CASE(quote_sh),
-	T_CASE(quote_fish),
-	T_CASE(quote_csh),
-	T_CASE(quote_nu),
-	T_CASE(quote_powershell),
-	T_CASE(quote_python),
-	T_CASE(parse_names),
-	T_CASE(parse_lists),
-	T_CASE(parse_unknown),
-	T_CASE(render_each_alone),
-	T_CASE(render_all_in_order),
-	T_CASE(render_quotes_values),
+	T_CASE(quote_sh),	  T_CASE(quote_fish),	     T_CASE(quote_csh),		  T_CASE(quote_nu),
+	T_CASE(quote_powershell), T_CASE(quote_python),	     T_CASE(parse_names),	  T_CASE(parse_lists),
+	T_CASE(parse_unknown),	  T_CASE(render_each_alone), T_CASE(render_all_in_order), T_CASE(render_quotes_values),
 	T_CASE(render_refuses),
 };
 

@@ -99,12 +99,9 @@ START_TEST(exit_status_mapping)
 END_TEST
 
 static const struct t_case cases[] = {
-	T_CASE(errno_code_appends_strerror),
-	T_CASE(negative_code_is_normalised),
-	T_CASE(own_code_has_no_strerror),
-	T_CASE(null_record_still_returns_code),
-	T_CASE(format_where_line_column_hint),
-	T_CASE(format_is_one_line_and_bounded),
+	T_CASE(errno_code_appends_strerror),   T_CASE(negative_code_is_normalised),
+	T_CASE(own_code_has_no_strerror),      T_CASE(null_record_still_returns_code),
+	T_CASE(format_where_line_column_hint), T_CASE(format_is_one_line_and_bounded),
 	T_CASE(exit_status_mapping),
 };
 

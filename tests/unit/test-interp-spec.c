@@ -53,16 +53,16 @@ parse_ok(const char *text)
 }
 
 /* A macro, so that a failure names the line of the case and not of a helper. */
-#define assert_match(text, f, want)                                                                  \
-	do {                                                                                         \
-		struct vr_python_spec s_ = parse_ok(text);                                           \
-		struct vr_spec_facts f_ = (f);                                                       \
-		int got_ = vr_python_spec_matches(&s_, &f_);                                         \
-		if (got_ != (int)(want))                                                             \
-			fprintf(stderr, "'%s' against %s %d.%d.%d%s (%d-bit): got %s, want %s\n",     \
-				text, f_.impl, f_.v[0], f_.v[1], f_.v[2], f_.free_threaded ? "t" : "", \
-				f_.bits, got_ ? "match" : "no match", (want) ? "match" : "no match");  \
-		ck_assert_int_eq(got_, (int)(want));                                                 \
+#define assert_match(text, f, want)                                                                              \
+	do {                                                                                                     \
+		struct vr_python_spec s_ = parse_ok(text);                                                       \
+		struct vr_spec_facts f_ = (f);                                                                   \
+		int got_ = vr_python_spec_matches(&s_, &f_);                                                     \
+		if (got_ != (int)(want))                                                                         \
+			fprintf(stderr, "'%s' against %s %d.%d.%d%s (%d-bit): got %s, want %s\n", text, f_.impl, \
+				f_.v[0], f_.v[1], f_.v[2], f_.free_threaded ? "t" : "", f_.bits,                 \
+				got_ ? "match" : "no match", (want) ? "match" : "no match");                     \
+		ck_assert_int_eq(got_, (int)(want));                                                             \
 	} while (0)
 #define MATCH(text, f) assert_match((text), (f), true)
 #define NO_MATCH(text, f) assert_match((text), (f), false)
@@ -95,9 +95,13 @@ assert_bad(const char *text)
 START_TEST(path_specs)
 {
 	static const char *const paths[] = {
-		"/usr/bin/python3", "./python", "../venv/bin/python", "bin/python3.12", "~/pythons/3.12/bin/python",
+		"/usr/bin/python3",
+		"./python",
+		"../venv/bin/python",
+		"bin/python3.12",
+		"~/pythons/3.12/bin/python",
 		"/opt/py thon/bin/python3", /* a space is fine in a path */
-		"/x/>=3.10",                /* so is what would be an operator elsewhere */
+		"/x/>=3.10",		    /* so is what would be an operator elsewhere */
 	};
 
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
@@ -540,31 +544,31 @@ END_TEST
 START_TEST(bad_specs)
 {
 	static const char *const bad[] = {
-		"",              /* empty */
-		"3.",            /* a dot and no number */
-		"3..1",          /* an empty part */
-		"foo",           /* not a name venvrun knows */
-		"3.12x",         /* trailing junk */
-		">=",            /* an operator and no version */
-		">=3.x",         /* not a number */
-		"~=3",           /* ~= needs two parts */
-		">3.*",          /* .* only with == and != */
-		"~=3.*",         /* ... not with ~= either */
-		"3t",            /* t needs major.minor */
-		"t",             /* ... and a version at all */
-		"3.*",           /* a wildcard outside a range */
-		"3.12.1.5",      /* four parts */
-		">=3.12.1.5",    /* ... in a range too */
-		"3.12 ",         /* trailing space in a version */
-		"pypy 3.9",      /* a space between name and version */
-		">=3.10,",       /* a trailing comma */
-		">=3.10 <3.13",  /* no comma between clauses */
-		"=3.12",         /* not an operator */
-		"3.12-16",       /* not a width */
-		"3.13-64t",      /* t after the width */
-		">=3.13t",       /* t in a range */
-		">=3.13rc1",     /* pre-releases are not supported */
-		"3.10000",       /* a number beyond any version */
+		"",		/* empty */
+		"3.",		/* a dot and no number */
+		"3..1",		/* an empty part */
+		"foo",		/* not a name venvrun knows */
+		"3.12x",	/* trailing junk */
+		">=",		/* an operator and no version */
+		">=3.x",	/* not a number */
+		"~=3",		/* ~= needs two parts */
+		">3.*",		/* .* only with == and != */
+		"~=3.*",	/* ... not with ~= either */
+		"3t",		/* t needs major.minor */
+		"t",		/* ... and a version at all */
+		"3.*",		/* a wildcard outside a range */
+		"3.12.1.5",	/* four parts */
+		">=3.12.1.5",	/* ... in a range too */
+		"3.12 ",	/* trailing space in a version */
+		"pypy 3.9",	/* a space between name and version */
+		">=3.10,",	/* a trailing comma */
+		">=3.10 <3.13", /* no comma between clauses */
+		"=3.12",	/* not an operator */
+		"3.12-16",	/* not a width */
+		"3.13-64t",	/* t after the width */
+		">=3.13t",	/* t in a range */
+		">=3.13rc1",	/* pre-releases are not supported */
+		"3.10000",	/* a number beyond any version */
 		"-",
 		",",
 	};
@@ -625,12 +629,25 @@ END_TEST
 START_TEST(command_like)
 {
 	static const char *const yes[] = {
-		"python3", "python3.12", "python", "pypy3", "pypy3.9", "python3.13t", "cpython3.12", "py",
-		"my-python_2+x",
+		"python3",     "python3.12",  "python", "pypy3",	 "pypy3.9",
+		"python3.13t", "cpython3.12", "py",	"my-python_2+x",
 	};
 	static const char *const no[] = {
-		"3",  "3.12", "3.12.1", "3.13t", ">=3.10,<3.13", "pypy>=3.9", "~=3.10", "/usr/bin/python3",
-		"./python3", "bin/python", "python 3", "", "py*", "python3;rm", "python\n",
+		"3",
+		"3.12",
+		"3.12.1",
+		"3.13t",
+		">=3.10,<3.13",
+		"pypy>=3.9",
+		"~=3.10",
+		"/usr/bin/python3",
+		"./python3",
+		"bin/python",
+		"python 3",
+		"",
+		"py*",
+		"python3;rm",
+		"python\n",
 	};
 	char longname[400];
 

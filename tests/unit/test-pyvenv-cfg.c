@@ -130,8 +130,8 @@ START_TEST(unquote)
 END_TEST
 
 static const struct t_case cases[] = {
-	T_CASE(parse_venv_file), T_CASE(parse_like_site_py), T_CASE(refuse_oversized_line),
-	T_CASE(set_refuses_newlines), T_CASE(format_round_trip), T_CASE(unquote),
+	T_CASE(parse_venv_file),      T_CASE(parse_like_site_py), T_CASE(refuse_oversized_line),
+	T_CASE(set_refuses_newlines), T_CASE(format_round_trip),  T_CASE(unquote),
 };
 
 int
