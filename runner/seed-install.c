@@ -38,91 +38,24 @@
 #include "path.h"
 #include "seed.h"
 #include "strv.h"
+#include "wheel-internal.h"
 #include "wheel.h"
 
 #define SCRIPT_MAX (16 * 1024 * 1024)
 #define SHEBANG_SIMPLE_MAX 127
 
-/* ---- SHA-256 (FIPS 180-4), for the files we generate; the cache hashed the rest ---- */
-
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	uint8_t buf[64];
-	size_t n;
-};
-
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
+/* "sha256=<urlsafe base64, no padding>" of a file we generate, as RECORD wants it (the
+ * cache hashed every file it holds; wheel-record.c has the one SHA-256). */
 static void
-sha256_block(struct sha256 *s, const uint8_t *p)
+record_hash(const void *data, size_t len, char out[VR_SHA256_RECORD_SIZE])
 {
-	uint32_t w[64], a, b, c, d, e, f, g, h;
+	struct vr_sha256 c;
+	unsigned char digest[32];
 
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-		       p[4 * i + 3];
-	for (int i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 7] +
-		       (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-	}
-	s->h[0] += a, s->h[1] += b, s->h[2] += c, s->h[3] += d, s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
-}
-
-/* "sha256=<urlsafe base64, no padding>" of data, as RECORD wants it. */
-static void
-record_hash(const void *data, size_t len, char out[64])
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	struct sha256 s = { .h = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-				   0x5be0cd19 } };
-	const uint8_t *p = data;
-	uint8_t d[33] = { 0 };
-	size_t k = 0;
-
-	s.len = len;
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(&s, p);
-	memcpy(s.buf, p, len);
-	s.buf[len] = 0x80;
-	if (len >= 56) {
-		sha256_block(&s, s.buf);
-		memset(s.buf, 0, sizeof s.buf);
-	} else {
-		memset(s.buf + len + 1, 0, 55 - len);
-	}
-	for (int i = 0; i < 8; i++)
-		s.buf[56 + i] = (uint8_t)((s.len * 8) >> (56 - 8 * i));
-	sha256_block(&s, s.buf);
-	for (int i = 0; i < 32; i++)
-		d[i] = (uint8_t)(s.h[i / 4] >> (24 - 8 * (i % 4)));
-	k = (size_t)snprintf(out, 64, "sha256=");
-	for (int i = 0; i < 32; i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
-		out[k++] = b64[v >> 18 & 63];
-		out[k++] = b64[v >> 12 & 63];
-		if (i + 1 < 32)
-			out[k++] = b64[v >> 6 & 63];
-		if (i + 2 < 32)
-			out[k++] = b64[v & 63];
-	}
-	out[k] = 0;
+	vr_sha256_init(&c);
+	vr_sha256_update(&c, data, len);
+	vr_sha256_final(&c, digest);
+	vr_sha256_record_form(digest, out);
 }
 
 /* ---- the install context ---- */
