@@ -156,7 +156,7 @@ vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_er
 }
 
 int
-vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *c, struct vr_error *err)
+vr_cli_parse_simple(int argc, char **argv, struct vr_cli_simple *c, struct vr_error *err)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -183,11 +183,6 @@ vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *
 		default:
 			return bad_option(argv, ch, opts, err);
 		}
-	}
-	if (want_env) {
-		if (optind >= argc)
-			return vr_error_set(err, VR_ERR_USAGE, "%s: missing ENV", argv[0]);
-		c->env = argv[optind++];
 	}
 	if (optind < argc)
 		return vr_error_set(err, VR_ERR_USAGE, "%s: unexpected argument '%s'", argv[0], argv[optind]);

@@ -24,8 +24,8 @@ struct vr_cli_create {
 	bool help;
 };
 
+/* A verb that takes only --json, -v and --help (interpreters, profiles). */
 struct vr_cli_simple {
-	const char *env; /* describe: the env; NULL for interpreters */
 	bool json;
 	bool verbose;
 	bool help;
@@ -33,8 +33,7 @@ struct vr_cli_simple {
 
 /* argv[0] is the verb. */
 int vr_cli_parse_create(int argc, char **argv, struct vr_cli_create *c, struct vr_error *err);
-/* `want_env`: the verb takes exactly one ENV operand. */
-int vr_cli_parse_simple(int argc, char **argv, bool want_env, struct vr_cli_simple *c, struct vr_error *err);
+int vr_cli_parse_simple(int argc, char **argv, struct vr_cli_simple *c, struct vr_error *err);
 
 struct vr_cli_describe {
 	const char *env;

@@ -25,7 +25,7 @@ vr_cmd_interpreters(int argc, char **argv, struct vr_error *err)
 	struct vr_interpreter **list = NULL, *def = NULL;
 	int r;
 
-	r = vr_cli_parse_simple(argc, argv, false, &c, err);
+	r = vr_cli_parse_simple(argc, argv, &c, err);
 	if (r < 0)
 		return r;
 	if (c.help) {

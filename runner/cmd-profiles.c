@@ -102,7 +102,7 @@ vr_cmd_profiles(int argc, char **argv, struct vr_error *err)
 	size_t n = 0;
 	int r;
 
-	r = vr_cli_parse_simple(argc, argv, false, &c, err);
+	r = vr_cli_parse_simple(argc, argv, &c, err);
 	if (r < 0)
 		return r;
 	if (c.help) {
