@@ -13,6 +13,7 @@
 
 #include "venvrun/error.h"
 
+#include "sha256.h"
 #include "wheel.h"
 
 /* Everything a wheel controls is bounded. pip 23's own wheel has 500 entries, 8 MiB unpacked. */
@@ -30,17 +31,6 @@
  * file): a warm check is one stat per file. Not listed in RECORD; the seeder works from
  * RECORD and never sees it. */
 #define VR_WHEEL_STAMP ".venvrun-stamp"
-
-struct vr_sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t n;
-};
-
-void vr_sha256_init(struct vr_sha256 *c);
-void vr_sha256_update(struct vr_sha256 *c, const void *data, size_t len);
-void vr_sha256_final(struct vr_sha256 *c, unsigned char out[32]);
 
 /* The digest as RECORD writes it: "sha256=" and 43 characters of urlsafe base64 without
  * padding (PEP 376 / the binary distribution format). */

@@ -8,9 +8,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include "venvrun/plan.h"
 
@@ -93,6 +95,97 @@ put_mount(struct vr_buf *b, const struct vr_plan_mount *m)
 	vr_buf_putc(b, '\n');
 }
 
+static const char *const session_names[] = {
+	[VR_SESSION_AUTO] = "auto",
+	[VR_SESSION_NEW] = "new",
+	[VR_SESSION_KEEP] = "keep",
+};
+
+/* A capability's name as libcap spells it, upper case ("CAP_NET_RAW"), into buf. */
+static const char *
+cap_name(int cap, char *buf, size_t size)
+{
+	char *n = cap_to_name((cap_value_t)cap);
+
+	if (!n || size < 2) {
+		snprintf(buf, size, "%d", cap);
+	} else {
+		size_t i = 0;
+
+		for (; n[i] && i + 1 < size; i++)
+			buf[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 'a' + 'A' : n[i]);
+		buf[i] = 0;
+	}
+	cap_free(n);
+	return buf;
+}
+
+/* A duration in milliseconds the way the policy writes it: "300s", "1500ms". */
+static void
+put_duration(struct vr_buf *b, uint64_t ms)
+{
+	if (ms % 1000 == 0)
+		vr_buf_printf(b, "%" PRIu64 "s", ms / 1000);
+	else
+		vr_buf_printf(b, "%" PRIu64 "ms", ms);
+}
+
+static void
+put_hardening(struct vr_buf *b, const struct vr_plan *p)
+{
+	char name[64];
+	bool any = false;
+
+	vr_buf_printf(b, "seccomp: %s\n", p->seccomp.insns ? p->seccomp.summary : "none");
+	vr_buf_puts(b, "capabilities:");
+	for (int c = 0; c < 64; c++)
+		if (p->caps_keep & (UINT64_C(1) << c))
+			vr_buf_printf(b, " %s", cap_name(c, name, sizeof name));
+	vr_buf_puts(b, p->caps_keep ? "\n" : " none\n");
+	vr_buf_puts(b, "no_new_privs: yes\n");
+	if (p->ids_set)
+		vr_buf_printf(b, "ids: %u:%u, no supplementary groups\n", (unsigned)p->uid, (unsigned)p->gid);
+	else
+		vr_buf_puts(b, "ids: the caller's\n");
+	vr_buf_puts(b, "rlimits:");
+	for (int r = 0; r < VR_PLAN_RLIMITS; r++) {
+		if (!p->rlimits[r].set)
+			continue;
+		any = true;
+		if (p->rlimits[r].value == (uint64_t)RLIM_INFINITY)
+			vr_buf_printf(b, " %s=unlimited", vr_rlimit_name(r));
+		else
+			vr_buf_printf(b, " %s=%" PRIu64, vr_rlimit_name(r), p->rlimits[r].value);
+	}
+	vr_buf_puts(b, any ? "\n" : " unchanged\n");
+	if (p->timeout_ms) {
+		vr_buf_puts(b, "timeout: ");
+		put_duration(b, p->timeout_ms);
+		if (p->grace_ms == UINT64_MAX) {
+			vr_buf_puts(b, ", then SIGTERM only\n");
+		} else {
+			vr_buf_puts(b, ", then SIGTERM, and SIGKILL ");
+			put_duration(b, p->grace_ms);
+			vr_buf_puts(b, " later\n");
+		}
+	} else {
+		vr_buf_puts(b, "timeout: none\n");
+	}
+	if (p->memory_max != UINT64_MAX || p->pids_max != UINT64_MAX) {
+		vr_buf_puts(b, "cgroup:");
+		if (p->memory_max != UINT64_MAX)
+			vr_buf_printf(b, " memory.max=%" PRIu64, p->memory_max);
+		if (p->pids_max != UINT64_MAX)
+			vr_buf_printf(b, " pids.max=%" PRIu64, p->pids_max);
+		vr_buf_putc(b, '\n');
+	}
+	vr_buf_puts(b, "descriptors: 0 1 2");
+	for (size_t i = 0; i < p->n_pass_fds; i++)
+		vr_buf_printf(b, " %d", p->pass_fds[i]);
+	vr_buf_puts(b, p->listen_pid ? " (socket activation)\n" : "\n");
+	vr_buf_printf(b, "session: %s\n", session_names[p->session]);
+}
+
 VR_PUBLIC char *
 vr_plan_describe(const struct vr_plan *p)
 {
@@ -137,6 +230,7 @@ vr_plan_describe(const struct vr_plan *p)
 		put_word(&b, p->argv[i]);
 	}
 	vr_buf_puts(&b, p->argv ? "\n" : " (none)\n");
+	put_hardening(&b, p);
 
 	if (vr_buf_status(&b) < 0) {
 		errno = ENOMEM;
@@ -211,6 +305,49 @@ mount_to_json(struct json_ctx *c, const struct vr_plan_mount *m)
 	return o;
 }
 
+static json_t *
+hardening_to_json(struct json_ctx *c, const struct vr_plan *p)
+{
+	json_t *o = json_object(), *caps = json_array(), *rl = json_object(), *fds = json_array(), *sc;
+	char name[64];
+
+	jset(c, o, "seccomp", sc = p->seccomp.insns ? json_object() : json_null());
+	if (sc && json_is_object(sc)) {
+		jset(c, sc, "summary", jstring(c, p->seccomp.summary));
+		jset(c, sc, "instructions", json_integer((json_int_t)p->seccomp.n_insns));
+		jset(c, sc, "digest", jstring(c, p->seccomp.digest));
+	}
+	jset(c, o, "capabilities", caps);
+	for (int i = 0; caps && i < 64; i++)
+		if (p->caps_keep & (UINT64_C(1) << i))
+			jappend(c, caps, jstring(c, cap_name(i, name, sizeof name)));
+	jset(c, o, "no_new_privs", json_true());
+	if (p->ids_set) {
+		jset(c, o, "uid", json_integer(p->uid));
+		jset(c, o, "gid", json_integer(p->gid));
+	} else {
+		jset(c, o, "uid", json_null());
+		jset(c, o, "gid", json_null());
+	}
+	jset(c, o, "rlimits", rl);
+	for (int r = 0; rl && r < VR_PLAN_RLIMITS; r++)
+		if (p->rlimits[r].set)
+			jset(c, rl, vr_rlimit_name(r),
+			     p->rlimits[r].value == (uint64_t)RLIM_INFINITY
+				     ? jstring(c, "unlimited")
+				     : json_integer((json_int_t)p->rlimits[r].value));
+	jset(c, o, "timeout_ms", p->timeout_ms ? json_integer((json_int_t)p->timeout_ms) : json_null());
+	jset(c, o, "grace_ms", p->grace_ms == UINT64_MAX ? json_null() : json_integer((json_int_t)p->grace_ms));
+	jset(c, o, "memory_max", p->memory_max == UINT64_MAX ? json_null() : json_integer((json_int_t)p->memory_max));
+	jset(c, o, "pids_max", p->pids_max == UINT64_MAX ? json_null() : json_integer((json_int_t)p->pids_max));
+	jset(c, o, "pass_fds", fds);
+	for (size_t i = 0; fds && i < p->n_pass_fds; i++)
+		jappend(c, fds, json_integer(p->pass_fds[i]));
+	jset(c, o, "listen_pid", json_boolean(p->listen_pid));
+	jset(c, o, "session", jstring(c, session_names[p->session]));
+	return o;
+}
+
 VR_PUBLIC char *
 vr_plan_to_json(const struct vr_plan *p)
 {
@@ -242,6 +379,7 @@ vr_plan_to_json(const struct vr_plan *p)
 	jset(&c, o, "hostname", p->hostname ? jstring(&c, p->hostname) : json_null());
 	jset(&c, o, "environment", strv_to_json(&c, p->envp));
 	jset(&c, o, "command", p->argv ? strv_to_json(&c, p->argv) : json_null());
+	jset(&c, o, "hardening", hardening_to_json(&c, p));
 	if (c.error < 0) {
 		errno = -c.error;
 		return NULL;

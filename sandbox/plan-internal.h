@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
 
 #include "venvrun/plan.h"
 
@@ -29,6 +31,26 @@ struct vr_plan_mount {
 	unsigned flags;
 };
 
+/* Descriptors a plan may pass on purpose (vr_plan_pass_fd). */
+#define VR_PLAN_FDS_MAX 256
+
+/* The resource limits a plan can set: RLIMIT_* below this. */
+#define VR_PLAN_RLIMITS RLIM_NLIMITS
+
+struct vr_plan_rlimit {
+	bool set;
+	uint64_t value; /* soft and hard; RLIM_INFINITY: unlimited */
+};
+
+/* The compiled system call filter (vr_plan_set_seccomp, seccomp.c). */
+struct vr_plan_seccomp {
+	void *insns; /* struct sock_filter[n_insns]; NULL: no filter */
+	size_t n_insns;
+	char *digest;	 /* the spec's hash (hex), which names its cache entry */
+	char *summary;	 /* one line for describe: "default (62 denied), log" */
+	bool from_cache; /* loaded from the cache rather than compiled */
+};
+
 struct vr_plan {
 	struct vr_plan_mount *mounts;
 	size_t n_mounts;
@@ -38,6 +60,28 @@ struct vr_plan {
 	char **envp;	/* never NULL: an empty environment is a valid one */
 	char *cwd;	/* NULL: "/" */
 	char *hostname; /* NULL: keep the inherited one */
+
+	/* Hardening (plan.h), applied in the program's process just before execve. */
+	struct vr_plan_seccomp seccomp;
+	uint64_t caps_keep; /* 1 << CAP_*: kept in every set; 0: all dropped */
+	struct vr_plan_rlimit rlimits[VR_PLAN_RLIMITS];
+	bool ids_set; /* run as uid:gid, supplementary groups cleared */
+	uid_t uid;
+	gid_t gid;
+	uint64_t timeout_ms; /* 0: none */
+	uint64_t grace_ms;   /* UINT64_MAX: never KILL */
+	uint64_t memory_max; /* cgroup v2 memory.max; UINT64_MAX: none */
+	uint64_t pids_max;   /* cgroup v2 pids.max; UINT64_MAX: none */
+	int *pass_fds;	     /* kept open at their numbers, sorted, no duplicates */
+	size_t n_pass_fds;
+	bool listen_pid; /* LISTEN_PID=<the program's pid> added to its environment */
+	enum vr_session session;
 };
 
 const char *vr_mount_type_name(enum vr_mount_type type);
+
+/* The RLIMIT_* name for people ("nofile"); NULL for a resource plans do not set. */
+const char *vr_rlimit_name(int resource);
+
+/* Free what vr_plan_set_seccomp() stored. */
+void vr_plan_seccomp_done(struct vr_plan_seccomp *s);

@@ -58,6 +58,9 @@ vr_plan_new(struct vr_plan **ret, struct vr_error *err)
 	if (!p->envp)
 		return vr_error_set(err, ENOMEM, "cannot allocate a plan");
 	p->namespaces = VR_PLAN_NS_DEFAULT;
+	p->grace_ms = UINT64_MAX;
+	p->memory_max = UINT64_MAX;
+	p->pids_max = UINT64_MAX;
 	*ret = TAKE_PTR(p);
 	return 0;
 }
@@ -76,6 +79,8 @@ vr_plan_free(struct vr_plan *p)
 	vr_strv_free(p->envp);
 	free(p->cwd);
 	free(p->hostname);
+	vr_plan_seccomp_done(&p->seccomp);
+	free(p->pass_fds);
 	free(p);
 }
 

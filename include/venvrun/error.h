@@ -50,12 +50,14 @@ enum vr_error_code {
 	VR_ERR_COMMAND_NOT_FOUND,	/* a command not found (exit 127) */
 	VR_ERR_BAD_POLICY,		/* a policy or manifest that does not parse or validate */
 	VR_ERR_NO_PROFILE,		/* no profile of that name */
+	VR_ERR_HARDENING,		/* hardening the policy asks for cannot be applied here */
 	VR_ERR_MAX,
 };
 
 /* Exit statuses of the venvrun command (DESIGN.md §3). */
 enum vr_exit_status {
 	VR_EXIT_SUCCESS = 0,
+	VR_EXIT_TIMEOUT = 124,	   /* the policy's wall-clock timeout ended the program (as timeout(1)) */
 	VR_EXIT_FAILURE = 125,	   /* venvrun itself failed */
 	VR_EXIT_CANNOT_EXEC = 126, /* the command was found but could not be executed */
 	VR_EXIT_NOT_FOUND = 127,   /* the command was not found */

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "venvrun/error.h"
@@ -78,6 +79,85 @@ VR_PUBLIC int vr_plan_set_argv(struct vr_plan *p, char *const argv[], struct vr_
 VR_PUBLIC int vr_plan_set_env(struct vr_plan *p, char *const envp[], struct vr_error *err);
 VR_PUBLIC int vr_plan_set_cwd(struct vr_plan *p, const char *cwd, struct vr_error *err);
 VR_PUBLIC int vr_plan_set_hostname(struct vr_plan *p, const char *hostname, struct vr_error *err);
+
+/*
+ * Hardening: what the program may do once it runs. A new plan drops every capability, sets
+ * no_new_privs, starts the program in a new session when it does not run interactively on
+ * the caller's terminal, changes no resource limit, loads no system call filter, keeps the
+ * caller's ids and has no timeout. The stages run in the program's process just before
+ * execve, in this order: rlimits, capability bounding set, new session, ids, the other
+ * capability sets, no_new_privs, seccomp (last: it filters nothing the others need). Any
+ * stage that cannot be applied stops the run before the program starts (fail closed).
+ */
+
+/* The system call filter, as data: the base list (DESIGN.md's default denials, with
+ * argument rules), then the rules in order, a later rule for a name replacing an earlier
+ * one. An unknown name is an error (VR_ERR_BAD_POLICY). */
+enum vr_syscall_action {
+	VR_SYSCALL_ALLOW,  /* take the name out of the base list */
+	VR_SYSCALL_ERRNO,  /* fail with errno_value (EPERM when 0) */
+	VR_SYSCALL_KILL,   /* kill the whole program (SIGSYS) */
+	VR_SYSCALL_LOG,	   /* allow, and log it (the kernel's audit log) */
+	VR_SYSCALL_ENOSYS, /* fail with ENOSYS, so that libc falls back */
+};
+
+struct vr_syscall_rule {
+	const char *name; /* as libseccomp names it: "ptrace" */
+	enum vr_syscall_action action;
+	int errno_value;
+};
+
+struct vr_seccomp_spec {
+	bool base; /* start from the default denials (else from allowing everything) */
+	bool log;  /* audit mode: log what would be refused, refuse nothing */
+	const struct vr_syscall_rule *rules;
+	size_t n_rules;
+};
+
+/* Compile the filter for the native architecture (calls through any other ABI kill the
+ * program) and store it in the plan. With `cache_dir`, the compiled program is looked up
+ * there by a hash of the spec (and the architecture and the library versions) first, and
+ * stored there when it was not: a second run with the same policy does not compile again.
+ * NULL `spec`: no filter. */
+VR_PUBLIC int
+vr_plan_set_seccomp(struct vr_plan *p, const struct vr_seccomp_spec *spec, const char *cache_dir, struct vr_error *err);
+
+/* Capabilities the program keeps, as a mask of 1 << CAP_*: in all five sets, ambient
+ * included, so that they survive execve as any user. Only for a run started as root
+ * without a user namespace; vr_plan_run() refuses anything else. 0 (the default): none. */
+VR_PUBLIC void vr_plan_set_capabilities(struct vr_plan *p, uint64_t keep);
+
+/* Set resource limit `resource` (RLIMIT_*) to `value`, soft and hard (RLIM_INFINITY:
+ * unlimited). Raising a hard limit needs privilege; a run that cannot fails. */
+VR_PUBLIC int vr_plan_set_rlimit(struct vr_plan *p, int resource, uint64_t value, struct vr_error *err);
+
+/* Run the program as uid:gid with no supplementary groups (only when started as root:
+ * vr_plan_run() refuses otherwise). With a user namespace, both are mapped into it. */
+VR_PUBLIC void vr_plan_set_ids(struct vr_plan *p, uid_t uid, gid_t gid);
+
+/* Wall-clock timeout: SIGTERM to the program after timeout_ms, SIGKILL to everything
+ * grace_ms later (UINT64_MAX: never), and vr_plan_run() returns VR_EXIT_TIMEOUT. 0: none. */
+VR_PUBLIC void vr_plan_set_timeout(struct vr_plan *p, uint64_t timeout_ms, uint64_t grace_ms);
+
+/* cgroup v2 limits for the whole sandbox (memory.max in bytes, pids.max), in a new cgroup
+ * below the caller's, which must be delegated to it. UINT64_MAX: no limit. vr_plan_run()
+ * fails with a clear error when a limit is asked for and cannot be set. */
+VR_PUBLIC void vr_plan_set_cgroup_limits(struct vr_plan *p, uint64_t memory_max, uint64_t pids_max);
+
+/* Keep the caller's descriptor `fd` (> 2) open in the program at the same number; every
+ * other descriptor but 0-2 is closed. */
+VR_PUBLIC int vr_plan_pass_fd(struct vr_plan *p, int fd, struct vr_error *err);
+
+/* systemd socket activation: the program gets LISTEN_PID set to its own pid (the caller
+ * passes the descriptors with vr_plan_pass_fd() and LISTEN_FDS in the environment). */
+VR_PUBLIC void vr_plan_set_listen_pid(struct vr_plan *p, bool set);
+
+enum vr_session {
+	VR_SESSION_AUTO, /* new, unless stdin is a terminal whose foreground group is the caller's */
+	VR_SESSION_NEW,
+	VR_SESSION_KEEP,
+};
+VR_PUBLIC void vr_plan_set_session(struct vr_plan *p, enum vr_session s);
 
 /* Check the plan as a whole (absolute paths, no mount into a hidden path, argv set). */
 VR_PUBLIC int vr_plan_validate(const struct vr_plan *p, struct vr_error *err);

@@ -70,6 +70,17 @@ small_plan(void)
 	return p;
 }
 
+/* What describe prints of a new plan's hardening, after the command. */
+#define DEFAULT_HARDENING      \
+	"seccomp: none\n"      \
+	"capabilities: none\n" \
+	"no_new_privs: yes\n"  \
+	"ids: the caller's\n"  \
+	"rlimits: unchanged\n" \
+	"timeout: none\n"      \
+	"descriptors: 0 1 2\n" \
+	"session: auto\n"
+
 START_TEST(new_plan_defaults)
 {
 	struct vr_error e = VR_ERROR_INIT;
@@ -84,7 +95,7 @@ START_TEST(new_plan_defaults)
 	ck_assert_str_eq(text, "namespaces: mount pid ipc uts\n"
 			       "cwd: /\n"
 			       "environment: (empty)\n"
-			       "command: (none)\n");
+			       "command: (none)\n" DEFAULT_HARDENING);
 	free(text);
 	ck_assert_int_eq(vr_plan_new(NULL, &e), -EINVAL);
 	vr_plan_free(p);
@@ -105,7 +116,7 @@ START_TEST(paths_are_normalised)
 			       "namespaces: mount pid ipc uts\n"
 			       "cwd: /\n"
 			       "environment: (empty)\n"
-			       "command: /bin/true\n");
+			       "command: /bin/true\n" DEFAULT_HARDENING);
 	free(text);
 	vr_plan_free(p);
 }
@@ -150,8 +161,8 @@ START_TEST(add_mount_refusals)
 	ck_assert_int_eq(vr_plan_validate(p, &e), 0);
 	ck_assert_int_eq(e.code, 0);
 	text = vr_plan_describe(p);
-	ck_assert_str_eq(
-		text, "tmpfs /tmp\nnamespaces: mount pid ipc uts\ncwd: /\nenvironment: (empty)\ncommand: /bin/true\n");
+	ck_assert_str_eq(text, "tmpfs /tmp\nnamespaces: mount pid ipc uts\ncwd: /\nenvironment: (empty)\ncommand: "
+			       "/bin/true\n" DEFAULT_HARDENING);
 	free(text);
 	vr_plan_free(p);
 }
@@ -285,7 +296,7 @@ START_TEST(describe_exact)
 			       "environment:\n"
 			       "  PATH=/env/bin:/usr/bin\n"
 			       "  PS1='(env) $ '\n"
-			       "command: python -c 'print('\\''hi'\\'')'\n");
+			       "command: python -c 'print('\\''hi'\\'')'\n" DEFAULT_HARDENING);
 	free(text);
 	vr_plan_free(p);
 }
@@ -331,7 +342,22 @@ START_TEST(json_exact)
 			       "  \"environment\": [],\n"
 			       "  \"command\": [\n"
 			       "    \"/bin/true\"\n"
-			       "  ]\n"
+			       "  ],\n"
+			       "  \"hardening\": {\n"
+			       "    \"seccomp\": null,\n"
+			       "    \"capabilities\": [],\n"
+			       "    \"no_new_privs\": true,\n"
+			       "    \"uid\": null,\n"
+			       "    \"gid\": null,\n"
+			       "    \"rlimits\": {},\n"
+			       "    \"timeout_ms\": null,\n"
+			       "    \"grace_ms\": null,\n"
+			       "    \"memory_max\": null,\n"
+			       "    \"pids_max\": null,\n"
+			       "    \"pass_fds\": [],\n"
+			       "    \"listen_pid\": false,\n"
+			       "    \"session\": \"auto\"\n"
+			       "  }\n"
 			       "}");
 	free(text);
 	vr_plan_free(p);
@@ -387,8 +413,8 @@ START_TEST(setters_replace_and_copy)
 	set_argv(p, argv2);
 	ck_assert_int_eq(vr_plan_set_cwd(p, "/w/./x/..", &e), 0);
 	text = vr_plan_describe(p);
-	ck_assert_str_eq(text,
-			 "namespaces: mount pid ipc uts\ncwd: /w\nenvironment: (empty)\ncommand: /bin/second x\n");
+	ck_assert_str_eq(text, "namespaces: mount pid ipc uts\ncwd: /w\nenvironment: (empty)\ncommand: /bin/second "
+			       "x\n" DEFAULT_HARDENING);
 	free(text);
 	vr_plan_free(p);
 }
