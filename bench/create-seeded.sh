@@ -21,6 +21,7 @@ readonly VENVRUN_ROW="venvrun create (pip seeded)"
 readonly VENV_ROW="python -m venv (with pip)"
 readonly VIRTUALENV_ROW="virtualenv (app-data, copy)"
 readonly VIRTUALENV_SYMLINK_ROW="virtualenv --symlink-app-data"
+readonly FLOOR_ROW="cp -al of pip's cache entry (floor)"
 
 # Targets from the seeding issue.
 readonly TARGET_MEDIAN_MS=15
@@ -62,6 +63,11 @@ measure_creates() {
     fi
     rm -rf -- "$env"
     measure "$VENVRUN_ROW" "$env" "$VENVRUN" create -q -p "$PYTHON" "$env"
+    # The filesystem's own cost of what seeding must do at the least: the same directories
+    # made and the same files hard-linked from the cache, by GNU cp, with nothing else.
+    local entry
+    entry=$(find "$VENVRUN_CACHE_DIR/wheels" -mindepth 1 -maxdepth 1 -type d -name 'pip-*' | head -n 1)
+    [[ -z $entry ]] || measure "$FLOOR_ROW" "$env" cp -al "$entry" "$env"
     if "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
         measure_slow "$VENV_ROW" "$env" "$PYTHON" -m venv "$env"
     else
@@ -122,6 +128,10 @@ print_targets() {
     fi
     printf '  cold cache <= %s ms: %s (%s ms)\n' "$TARGET_COLD_MS" \
         "$(met float_le "$COLD_MS" "$TARGET_COLD_MS")" "$COLD_MS"
+    if [[ -n ${STATS[$FLOOR_ROW]:-} ]]; then
+        printf '  (the floor, cp -al of the same tree: %.2f ms; venvrun adds %.2f ms to it)\n' \
+            "$(stat_ms "$FLOOR_ROW" 1)" "$(awk -v a="$median" -v b="$(stat_ms "$FLOOR_ROW" 1)" 'BEGIN { print a - b }')"
+    fi
     echo "reference (issue): python -m venv ~2 s, virtualenv app-data ~180 ms," \
         "--symlink-app-data ~115 ms, uv venv --seed 20 ms (published)"
 }
@@ -131,7 +141,7 @@ main() {
     print_setup
     echo
     measure_creates
-    print_table "$VENVRUN_ROW" "$VENV_ROW" "$VIRTUALENV_ROW" "$VIRTUALENV_SYMLINK_ROW"
+    print_table "$VENVRUN_ROW" "$VENV_ROW" "$VIRTUALENV_ROW" "$VIRTUALENV_SYMLINK_ROW" "$FLOOR_ROW"
     echo
     measure_cold
     echo

@@ -383,7 +383,9 @@ fill(const json_t *doc, struct vr_policy_values *v, struct vr_error *err)
 	    (r = get_amount(doc, "limits.as", &v->as, err)) < 0 ||
 	    (r = get_amount(doc, "limits.fsize", &v->fsize, err)) < 0 ||
 	    (r = get_amount(doc, "limits.core", &v->core, err)) < 0 ||
-	    (r = get_amount(doc, "limits.stack", &v->stack, err)) < 0)
+	    (r = get_amount(doc, "limits.stack", &v->stack, err)) < 0 ||
+	    (r = get_amount(doc, "limits.memory", &v->memory, err)) < 0 ||
+	    (r = get_amount(doc, "limits.pids", &v->pids, err)) < 0)
 		return r;
 	/* RLIMIT_CPU counts whole seconds; the validator refuses a cpu limit finer than that. */
 	if ((r = get_duration(doc, "limits.cpu", &cpu_ms, &unlimited, err)) < 0)

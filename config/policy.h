@@ -158,6 +158,7 @@ struct vr_policy_values {
 	size_t n_deny, n_allow;
 	const char *const *caps_keep;			       /* "CAP_X", NULL-terminated */
 	uint64_t nofile, nproc, as, cpu_s, fsize, core, stack; /* VR_UNLIMITED or a value */
+	uint64_t memory, pids;				       /* cgroup v2; VR_UNLIMITED or a value */
 	uint64_t timeout_ms, grace_ms;			       /* timeout 0 ("0s" or "unlimited"): no timeout */
 	const char *user, *group, *hostname;		       /* NULL: unset; user/group are names or numbers */
 };

@@ -275,6 +275,12 @@ enum {
 	OPT_CHDIR,
 	OPT_WRITABLE_ENV,
 	OPT_USERNS,
+	OPT_USER,
+	OPT_GROUP,
+	OPT_NETWORK,
+	OPT_TIMEOUT,
+	OPT_SET,
+	OPT_PASS_FD,
 	/* --profile and --policy are describe's OPT_PROFILE and OPT_POLICY. */
 };
 
@@ -292,6 +298,40 @@ add_bind(struct vr_policy *flags, const char *arg, const char *mode, const char 
 	return vr_policy_set(flags, "filesystem.binds", value, opt, err);
 }
 
+/* --set KEY=VALUE: any policy key, as a file would set it ("limits.nproc=64"). */
+static int
+set_key(struct vr_policy *flags, const char *arg, struct vr_error *err)
+{
+	_cleanup_free_ char *key = NULL;
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return vr_error_set_at(err, VR_ERR_USAGE, "--set", "expected KEY=VALUE, not '%s'", arg);
+	key = strndup(arg, (size_t)(eq - arg));
+	if (!key)
+		return vr_error_set(err, ENOMEM, "--set");
+	return vr_policy_set(flags, key, eq + 1, "--set", err);
+}
+
+/* --pass-fd N: a descriptor number, 3 or more. */
+static int
+add_pass_fd(struct vr_cli_run *c, const char *arg, struct vr_error *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 3 || n > 65535)
+		return vr_error_set_at(err, VR_ERR_USAGE, "--pass-fd",
+				       "'%s' is not a descriptor number from 3 to 65535", arg);
+	if (c->n_pass_fds >= ELEMENTSOF(c->pass_fds))
+		return vr_error_set_at(err, VR_ERR_USAGE, "--pass-fd", "more than %zu descriptors",
+				       ELEMENTSOF(c->pass_fds));
+	c->pass_fds[c->n_pass_fds++] = (int)n;
+	return 0;
+}
+
 int
 vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli_run *c, struct vr_error *err)
 {
@@ -306,6 +346,12 @@ vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli
 		{ "profile", required_argument, NULL, OPT_PROFILE },
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "userns", no_argument, NULL, OPT_USERNS },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "network", required_argument, NULL, OPT_NETWORK },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "pass-fd", required_argument, NULL, OPT_PASS_FD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -354,6 +400,24 @@ vr_cli_parse_run(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_cli
 			break;
 		case OPT_USERNS:
 			c->new_userns = true;
+			break;
+		case OPT_USER:
+			r = vr_policy_set(c->flags, "user", optarg, "--user", err);
+			break;
+		case OPT_GROUP:
+			r = vr_policy_set(c->flags, "group", optarg, "--group", err);
+			break;
+		case OPT_NETWORK:
+			r = vr_policy_set(c->flags, "network", optarg, "--network", err);
+			break;
+		case OPT_TIMEOUT:
+			r = vr_policy_set(c->flags, "limits.timeout", optarg, "--timeout", err);
+			break;
+		case OPT_SET:
+			r = set_key(c->flags, optarg, err);
+			break;
+		case OPT_PASS_FD:
+			r = add_pass_fd(c, optarg, err);
 			break;
 		case 'h':
 			c->help = true;

@@ -66,6 +66,8 @@ struct vr_cli_run {
 	bool writable_env;
 	bool new_userns;
 	bool help;
+	int pass_fds[256]; /* --pass-fd */
+	size_t n_pass_fds;
 	struct vr_policy *flags; /* --bind, --ro-bind, --tmpfs, --setenv, --keep-env; owned */
 	char **args;		 /* what follows ENV (after "--"), pointing into argv */
 	int n_args;

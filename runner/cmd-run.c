@@ -28,9 +28,15 @@ static const char usage_run[] =
 	"      --chdir DIR          start in DIR (a path inside the sandbox)\n"
 	"      --writable-env       let the program write to ENV\n"
 	"      --userns             a new user namespace even when started as root\n"
+	"      --network MODE       none, loopback or host\n"
+	"      --user USER          run as USER (venvrun started as root; default: nobody)\n"
+	"      --group GROUP        run with GROUP (venvrun started as root)\n"
+	"      --timeout DURATION   SIGTERM after DURATION (\"30s\", \"5m\"), SIGKILL after limits.grace\n"
+	"      --set KEY=VALUE      any policy key: --set limits.nproc=64, --set seccomp.log=true\n"
+	"      --pass-fd N          keep descriptor N open in the program (repeatable)\n"
 	"\n"
-	"Exit status: the program's; 128+N when it died of signal N; 125 when venvrun failed;\n"
-	"126 when CMD cannot be executed; 127 when it is not found.\n";
+	"Exit status: the program's; 128+N when it died of signal N; 124 when the timeout ended it;\n"
+	"125 when venvrun failed; 126 when CMD cannot be executed; 127 when it is not found.\n";
 
 static const char usage_install[] = "Usage: venvrun install [OPTIONS] ENV [--] [PIP-INSTALL-ARGS...]\n"
 				    "\n"
@@ -100,6 +106,9 @@ run_kind(int argc, char **argv, enum vr_cli_run_kind kind, struct vr_error *err)
 		.writable_env = c.writable_env || kind == VR_CLI_INSTALL,
 		.interactive = kind == VR_CLI_SHELL,
 		.new_userns = c.new_userns,
+		.as_env_owner = kind == VR_CLI_INSTALL,
+		.pass_fds = c.pass_fds,
+		.n_pass_fds = c.n_pass_fds,
 	};
 	r = vr_env_plan(c.env, &o, &plan, err);
 	vr_policy_free(c.flags);

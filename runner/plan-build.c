@@ -651,6 +651,8 @@ emit(struct vr_pb *b, struct vr_plan *p, struct vr_error *err)
 		return r;
 	if ((r = vr_pb_build_env(b, &env)) < 0)
 		return vr_error_set(err, r, "the environment");
+	if ((r = vr_pb_add_hardening(req, p, &env, err)) < 0)
+		return r;
 	if ((r = vr_plan_set_env(p, env, err)) < 0 || (r = vr_plan_set_cwd(p, b->cwd_inside, err)) < 0 ||
 	    (r = vr_plan_set_argv(p, req->argv, err)) < 0)
 		return r;

@@ -50,11 +50,14 @@ struct vr_plan_request {
 						* NULL: the default (vr_interpreter_cache_dir), "": none */
 	uid_t uid;
 	gid_t gid;
-	bool is_root;	   /* the caller is uid 0: no user namespace unless new_userns */
-	bool new_userns;   /* a new user namespace even as root */
-	bool cgroup_ns;	   /* a new cgroup namespace as well */
-	bool writable_env; /* install, --writable-env: the env read-write (as policy filesystem.env "rw") */
-	bool interactive;  /* shell: VIRTUAL_ENV_PROMPT is set for the shell's prompt */
+	bool is_root;	     /* the caller is uid 0: no user namespace unless new_userns */
+	bool new_userns;     /* a new user namespace even as root */
+	bool cgroup_ns;	     /* a new cgroup namespace as well */
+	bool writable_env;   /* install, --writable-env: the env read-write (as policy filesystem.env "rw") */
+	bool interactive;    /* shell: VIRTUAL_ENV_PROMPT is set for the shell's prompt */
+	bool as_env_owner;   /* install: as root with no user in the policy, run as the env's owner */
+	const int *pass_fds; /* --pass-fd: descriptors the program keeps */
+	size_t n_pass_fds;
 };
 
 /*
@@ -65,6 +68,10 @@ struct vr_plan_request {
  * command.
  */
 int vr_plan_build(const struct vr_plan_request *req, struct vr_plan **ret, struct vr_error *err);
+
+/* The policy's hardening keys into `p` (plan-harden.c); may add to the program's
+ * environment *env (socket activation). */
+int vr_pb_add_hardening(const struct vr_plan_request *req, struct vr_plan *p, char ***env, struct vr_error *err);
 
 /*
  * Whether the environment variable `name` passes the allow-list `pass` (NULL-terminated;

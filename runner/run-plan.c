@@ -81,6 +81,9 @@ vr_env_plan(const char *name, const struct vr_run_options *o, struct vr_plan **r
 		.new_userns = o->new_userns,
 		.writable_env = o->writable_env,
 		.interactive = o->interactive,
+		.as_env_owner = o->as_env_owner,
+		.pass_fds = o->pass_fds,
+		.n_pass_fds = o->n_pass_fds,
 	};
 	r = vr_plan_build(&req, ret, err);
 	vr_policy_values_done(&values);

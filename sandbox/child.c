@@ -21,9 +21,11 @@
  *   7. PID 1 hardened          pinned host descriptors closed, non-dumpable, the caller's
  *                              signal handlers reset.
  *   8. the program started     it restores the caller's signal mask, then the hardening
- *                              stages (capabilities, no_new_privs, rlimits, seccomp last,
- *                              when the plan has them), then execve.
- *   9. init                    PID 1 forwards signals and reaps until the program is gone.
+ *                              stages (harden.c: descriptors, rlimits, bounding set,
+ *                              session, ids, capabilities, no_new_privs, seccomp last),
+ *                              then execve.
+ *   9. PID 1 hardened again    once the program runs it needs nothing but CAP_KILL.
+ *  10. init                    PID 1 forwards signals and reaps until the program is gone.
  */
 #include "config.h"
 
@@ -43,6 +45,7 @@
 
 #include "macro.h"
 
+#include "harden.h"
 #include "mount.h"
 #include "ns.h"
 #include "sandbox.h"
@@ -79,7 +82,7 @@ static int
 exec_program(const struct vr_sandbox *sb, struct vr_error *e)
 {
 	char *const *argv = sb->plan->argv;
-	char *const *envp = sb->plan->envp;
+	char *const *envp = sb->envp;
 	const char *name = argv[0], *dir = sb->path;
 	char full[PATH_MAX];
 	bool denied = false;
@@ -150,18 +153,11 @@ program(void *arg)
 	 * SIGHUP under nohup stays ignored, as exec keeps it). */
 	sigprocmask(SIG_SETMASK, &sb->caller_mask, NULL);
 
-	/* Descriptors other than stdin, stdout and stderr the caller left open without
-	 * O_CLOEXEC close at execve: one to a host directory would be a way out of the mount
-	 * plan. CLOEXEC rather than close, so the error pipe still works until execve. */
-	if (vr_close_range(3, ~0U, VR_CLOSE_RANGE_CLOEXEC) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-
-		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
-			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-	}
-
-	/* Hardening stages, when the plan has them, go here in this order: capabilities,
-	 * no_new_privs, rlimits, seccomp (last, so it filters nothing the others need). */
+	/* Everything the plan says the program may not do, in harden.c's order; any stage
+	 * that fails stops it here, before it ran (fail closed). */
+	r = vr_harden_program(sb, &e);
+	if (r < 0)
+		vr_sandbox_fail(sb, &e, VR_EXIT_FAILURE);
 
 	r = exec_program(sb, &e);
 	vr_sandbox_fail(sb, &e, vr_exit_status(r));
@@ -257,6 +253,10 @@ vr_sandbox_child(struct vr_sandbox *sb)
 	 * the signalfd. */
 	mask = sb->forwarded;
 	sigaddset(&mask, SIGCHLD);
+	/* And SIGTERM always, which the caller sends when the plan's timeout expires, even
+	 * when the caller blocks SIGTERM itself (and so does not forward it): an init ignores
+	 * a signal from outside that it neither handles nor blocks. */
+	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
@@ -284,7 +284,15 @@ vr_sandbox_child(struct vr_sandbox *sb)
 		vr_sandbox_fail(sb, &e, VR_EXIT_FAILURE);
 	}
 
-	/* 9. PID 1 keeps nothing of the caller's but stdin, stdout and stderr: not the error
+	/* 9. What PID 1 could still do, it no longer needs to. A failure here, unlikely as it
+	 * is, still ends the run: the program goes with it. */
+	r = vr_harden_init(sb, &e);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		vr_sandbox_fail(sb, &e, VR_EXIT_FAILURE);
+	}
+
+	/* 10. PID 1 keeps nothing of the caller's but stdin, stdout and stderr: not the error
 	 * pipe (the program's execve closes its copy, and the caller sees end of file once
 	 * both are gone), nor descriptors the caller leaked, which root inside could otherwise
 	 * reach through /proc/1/fd. */

@@ -33,7 +33,6 @@ vr_init_run(const struct vr_sandbox *sb, pid_t program, int sfd)
 {
 	int code = VR_EXIT_FAILURE;
 
-	(void)sb;
 	for (;;) {
 		struct signalfd_siginfo si;
 		ssize_t n = read(sfd, &si, sizeof si);
@@ -61,8 +60,10 @@ vr_init_run(const struct vr_sandbox *sb, pid_t program, int sfd)
 			continue;
 		}
 		/* A signal the terminal sent (SI_KERNEL) went to the whole foreground process
-		 * group, the program included: passing it on would deliver it twice. */
-		if (si.ssi_code == SI_KERNEL)
+		 * group: the program has it already when it stayed in the caller's session,
+		 * and passing it on would deliver it twice. In a session of its own, only this
+		 * process got it (it stays in the caller's group), and passes it on. */
+		if (si.ssi_code == SI_KERNEL && !sb->new_session)
 			continue;
 		kill(program, (int)si.ssi_signo);
 	}

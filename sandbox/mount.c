@@ -184,13 +184,24 @@ do_bind(struct vr_sandbox *sb, size_t i, struct vr_error *err)
 	return vr_mount_bind(fd, !vr_mount_legacy, true, &mp, attr, path, m->target, err);
 }
 
-static const char *
-tmpfs_mode(const char *target)
+static bool
+is_shared_scratch(const char *target)
 {
-	/* Shared scratch directories get the sticky, world-writable mode programs expect. */
-	if (streq(target, "/tmp") || streq(target, "/var/tmp") || streq(target, "/dev/shm"))
-		return "mode=01777";
-	return "mode=0755";
+	return streq(target, "/tmp") || streq(target, "/var/tmp") || streq(target, "/dev/shm");
+}
+
+/* Shared scratch directories get the sticky, world-writable mode programs expect. The
+ * others belong to whoever runs the program: with the plan's ids, to that user, so that a
+ * $HOME on a tmpfs is writable by the program and not only by root. */
+static void
+tmpfs_options(const struct vr_plan *p, const char *target, char buf[64])
+{
+	if (is_shared_scratch(target))
+		snprintf(buf, 64, "mode=01777");
+	else if (p->ids_set)
+		snprintf(buf, 64, "mode=0755,uid=%u,gid=%u", (unsigned)p->uid, (unsigned)p->gid);
+	else
+		snprintf(buf, 64, "mode=0755");
 }
 
 static int
@@ -198,7 +209,7 @@ do_tmpfs(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_error *
 {
 	_cleanup_(vr_mountpoint_done) struct vr_mountpoint mp = VR_MOUNTPOINT_INIT;
 	unsigned long flags = MS_NOSUID | MS_NODEV;
-	char tgt[VR_FD_PATH_MAX];
+	char tgt[VR_FD_PATH_MAX], options[64];
 	int r;
 
 	r = vr_mountpoint_open(sb, m->target, VR_MP_DIR, &mp, err);
@@ -208,7 +219,8 @@ do_tmpfs(struct vr_sandbox *sb, const struct vr_plan_mount *m, struct vr_error *
 		flags |= MS_RDONLY;
 	if (m->flags & VR_MNT_F_NOEXEC)
 		flags |= MS_NOEXEC;
-	if (mount("tmpfs", vr_fd_path(mp.fd, tgt), "tmpfs", flags, tmpfs_mode(m->target)) < 0)
+	tmpfs_options(sb->plan, m->target, options);
+	if (mount("tmpfs", vr_fd_path(mp.fd, tgt), "tmpfs", flags, options) < 0)
 		return vr_error_set_at(err, errno, m->target, "cannot mount a tmpfs here");
 	/* Later mounts may create their mount points in it. */
 	r = vr_mount_own_fs_at(sb, mp.parent_fd, mp.name);

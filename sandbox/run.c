@@ -8,13 +8,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "venvrun/error.h"
@@ -23,6 +27,8 @@
 
 #include "macro.h"
 
+#include "cgroup.h"
+#include "harden.h"
 #include "ns.h"
 #include "sandbox.h"
 
@@ -51,21 +57,51 @@ env_path(char *const *envp)
 	return VR_DEFAULT_PATH;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* t + ms, where UINT64_MAX means never and stays so. */
+static uint64_t
+after(uint64_t t, uint64_t ms)
+{
+	return ms >= UINT64_MAX - t ? UINT64_MAX : t + ms;
+}
+
+struct waited {
+	int status;	/* PID 1's wait status */
+	bool timed_out; /* the plan's timeout sent SIGTERM */
+	bool killed;	/* and the grace period after it SIGKILL */
+};
+
 /*
  * Wait for PID 1 to exit, passing signals on. Signals the terminal generates (SI_KERNEL)
- * are not passed on: the terminal sends them to the whole foreground process group, and
- * the program, which stays in the caller's group so that it can use the terminal, has
- * them already.
+ * are not passed on: the terminal sends them to the whole foreground process group, PID 1
+ * included, and PID 1 decides (init.c).
+ *
+ * With a timeout, SIGTERM goes to PID 1 when it expires, which passes it to the program;
+ * SIGKILL to PID 1 after the grace period ends everything in the PID namespace at once.
  */
 static int
-wait_forwarding(pid_t pid, int pidfd, int sfd, int *ret_status)
+wait_forwarding(pid_t pid, int pidfd, int sfd, const struct vr_plan *p, struct waited *w)
 {
-	int st;
+	uint64_t term_at = p->timeout_ms ? after(now_ms(), p->timeout_ms) : UINT64_MAX, kill_at = UINT64_MAX;
 
 	for (;;) {
 		struct pollfd pfd[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		uint64_t next = term_at < kill_at ? term_at : kill_at, t;
+		int timeout = -1;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (next != UINT64_MAX) {
+			t = now_ms();
+			timeout = next <= t ? 0 : next - t > INT_MAX ? INT_MAX : (int)(next - t);
+		}
+		if (poll(pfd, 2, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
@@ -79,12 +115,58 @@ wait_forwarding(pid_t pid, int pidfd, int sfd, int *ret_status)
 		}
 		if (pfd[0].revents & POLLIN)
 			break;
+		t = now_ms();
+		if (t >= term_at) {
+			kill(pid, SIGTERM);
+			w->timed_out = true;
+			term_at = UINT64_MAX;
+			kill_at = after(t, p->grace_ms);
+		}
+		if (t >= kill_at) {
+			kill(pid, SIGKILL);
+			w->killed = true;
+			kill_at = UINT64_MAX;
+		}
 	}
-	while (waitpid(pid, &st, __WALL) < 0)
+	while (waitpid(pid, &w->status, __WALL) < 0)
 		if (errno != EINTR)
 			return -errno;
-	*ret_status = st;
 	return 0;
+}
+
+/* "2s", "1500ms": as the policy would say it. */
+static void
+format_ms(char buf[32], uint64_t ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "s", ms / 1000);
+	else
+		snprintf(buf, 32, "%" PRIu64 "ms", ms);
+}
+
+/* The one line a timeout leaves, as timeout(1) would leave none and the user would be left
+ * wondering about status 124. */
+static void
+report_timeout(const struct vr_plan *p, const struct waited *w)
+{
+	char timeout[32], grace[32];
+
+	format_ms(timeout, p->timeout_ms);
+	if (w->killed) {
+		format_ms(grace, p->grace_ms);
+		fprintf(stderr,
+			"venvrun: the program ran out of time (timeout %s); it was sent SIGTERM, and SIGKILL %s "
+			"later\n",
+			timeout, grace);
+	} else
+		fprintf(stderr, "venvrun: the program ran out of time (timeout %s); it was sent SIGTERM\n", timeout);
+}
+
+static void
+sandbox_release(struct vr_sandbox *sb)
+{
+	vr_harden_release(sb);
+	vr_ns_release(sb);
 }
 
 /* The error record, when a process of the sandbox sent one. Only a whole record counts: a
@@ -114,14 +196,23 @@ read_error_record(int fd, struct vr_error *rec)
 VR_PUBLIC int
 vr_plan_run(const struct vr_plan *p, int *status, struct vr_error *err)
 {
+	/* Cleaned up in the reverse order: the sandbox is killed and reaped first, its
+	 * cgroup removed last. */
+	_cleanup_(vr_cgroup_done) struct vr_cgroup cg = VR_CGROUP_INIT;
+	_cleanup_(sandbox_release) struct vr_sandbox sb = {
+		.plan = p,
+		.maps_sync_fd = -1,
+		.maps_sync_wr_fd = -1,
+		.cgroup_fd = -1,
+	};
 	_cleanup_free_ int *source_fds = NULL;
 	_cleanup_free_ dev_t *own_devs = NULL;
 	_cleanup_close_ int pipe_rd = -1, pipe_wr = -1, sfd = -1, pidfd = -1;
 	_cleanup_(kill_and_reapp) pid_t pid = 0;
-	struct vr_sandbox sb = { .plan = p };
+	struct waited w = { 0 };
 	struct vr_error rec;
 	sigset_t current;
-	int fds[2], st = 0, r;
+	int fds[2], r;
 
 	if (!p || !status)
 		return vr_error_set(err, EINVAL, "vr_plan_run: no plan or no place for the status");
@@ -135,6 +226,19 @@ vr_plan_run(const struct vr_plan *p, int *status, struct vr_error *err)
 	sb.uid = geteuid();
 	sb.gid = getegid();
 	sb.path = env_path(p->envp);
+
+	/* Hardening that cannot be applied here fails now, before anything is made; and the
+	 * check of the passed descriptors comes before this run opens any of its own. */
+	r = vr_harden_prepare(&sb, err);
+	if (r < 0)
+		return r;
+	r = vr_cgroup_setup(p, &cg, err);
+	if (r < 0)
+		return r;
+	sb.cgroup_fd = cg.fd;
+	r = vr_ns_prepare(&sb, err);
+	if (r < 0)
+		return r;
 
 	/* Allocated here, not in the child, which is a copy of this process and should not
 	 * need malloc. own_devs: the root, one per TMPFS, two per DEV (itself and /dev/shm). */
@@ -174,13 +278,16 @@ vr_plan_run(const struct vr_plan *p, int *status, struct vr_error *err)
 	pid = r;
 	pipe_wr = -1;
 	close(fds[1]);
+	r = vr_ns_write_maps_of(&sb, pid, err);
+	if (r < 0)
+		goto out;
 
 	sfd = signalfd(-1, &sb.forwarded, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		r = vr_error_set(err, errno, "cannot create a signalfd to forward signals to the sandbox");
 		goto out;
 	}
-	r = wait_forwarding(pid, pidfd, sfd, &st);
+	r = wait_forwarding(pid, pidfd, sfd, p, &w);
 	if (r < 0) {
 		r = vr_error_set(err, r, "cannot wait for the sandbox");
 		goto out;
@@ -193,7 +300,11 @@ vr_plan_run(const struct vr_plan *p, int *status, struct vr_error *err)
 		r = -rec.code;
 		goto out;
 	}
-	*status = WIFSIGNALED(st) ? VR_EXIT_SIGNAL_BASE + WTERMSIG(st) : WEXITSTATUS(st);
+	if (w.timed_out) {
+		report_timeout(p, &w);
+		*status = VR_EXIT_TIMEOUT;
+	} else
+		*status = WIFSIGNALED(w.status) ? VR_EXIT_SIGNAL_BASE + WTERMSIG(w.status) : WEXITSTATUS(w.status);
 	r = 0;
 
 out:

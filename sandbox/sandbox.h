@@ -15,6 +15,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/capability.h>
 #include <sys/types.h>
 
 #include "venvrun/error.h"
@@ -37,6 +38,17 @@ struct vr_sandbox {
 	int error_rd_fd;      /* the caller's read end, which the child closes first */
 	sigset_t forwarded;   /* signals the caller and PID 1 forward to the program */
 	sigset_t caller_mask; /* the caller's signal mask, which the program gets back */
+
+	/* Hardening, prepared by the caller before clone() (harden.c, ns.c, cgroup.c). */
+	bool new_session;    /* the program calls setsid() */
+	bool maps_by_caller; /* the caller writes the user namespace maps (root mapping ids) */
+	int maps_sync_fd;    /* the child's read end: a byte once the caller wrote the maps */
+	int maps_sync_wr_fd; /* the caller's write end */
+	cap_t program_caps;  /* the program's permitted, effective and inheritable sets */
+	cap_t init_caps;     /* PID 1's once the program runs: CAP_KILL only */
+	char **envp;	     /* the program's environment: the plan's, or a copy with LISTEN_PID */
+	char *listen_pid;    /* in envp: "LISTEN_PID=" and room for the pid; NULL when not asked */
+	int cgroup_fd;	     /* the cgroup PID 1 starts in (CLONE_INTO_CGROUP), or -1 */
 
 	/* Filled in by the child (mount.c). */
 	int *source_fds;	   /* per mount: the pinned BIND source (O_PATH), else -1 */

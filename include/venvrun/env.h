@@ -130,6 +130,9 @@ struct vr_run_options {
 	bool writable_env;	       /* the env read-write (install) */
 	bool interactive;	       /* an interactive shell (sets VIRTUAL_ENV_PROMPT) */
 	bool new_userns;	       /* a new user namespace even when started as root */
+	bool as_env_owner;	       /* as root with no user in the policy: run as the env's owner (install) */
+	const int *pass_fds;	       /* descriptors the program keeps (--pass-fd) */
+	size_t n_pass_fds;
 };
 
 /*

@@ -150,12 +150,14 @@ chown_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return lchown(path, NOBODY, NOBODY) < 0 ? -1 : 0;
 }
 
-/* AS_NOBODY: what root wrote into the scratch directory now belongs to 65534. Called after
- * writing files and before running commands. */
+/* What root wrote into the scratch directory now belongs to 65534, in both halves: as
+ * nobody, venvrun itself is 65534; started as root, venvrun runs the program as nobody
+ * (65534) when the policy names no user, and the program writes its working directory and,
+ * with --writable-env, its env. Called after writing files and before running commands. */
 static void
 hand_over(void)
 {
-	if (who == AS_NOBODY)
+	if (geteuid() == 0)
 		ck_assert_int_eq(nftw(scratch, chown_one, 32, FTW_PHYS), 0);
 }
 

@@ -600,7 +600,8 @@ static const char defaults_text[] =
 	" \"seccomp\": {\"profile\": \"default\", \"deny\": [], \"allow\": [], \"log\": false},"
 	" \"capabilities\": {\"keep\": []},"
 	" \"limits\": {\"nofile\": 1024, \"nproc\": \"unlimited\", \"as\": \"unlimited\", \"cpu\": \"unlimited\","
-	" \"fsize\": \"unlimited\", \"core\": 0, \"stack\": 8388608, \"timeout\": \"unlimited\", \"grace\": \"5s\"}}";
+	" \"fsize\": \"unlimited\", \"core\": 0, \"stack\": 8388608, \"memory\": \"unlimited\", \"pids\": "
+	"\"unlimited\", \"timeout\": \"unlimited\", \"grace\": \"5s\"}}";
 
 /* The defaults as a policy, read back through the public parser as vr_policy_effective()
  * would hold them, with the layers merged on top, lowest first. */

@@ -791,7 +791,8 @@ START_TEST(schema_defaults_are_valid_and_normal)
 	assert_json(doc, "version", "1");
 	assert_json(doc, "limits",
 		    "{\"nofile\": 1024, \"nproc\": \"unlimited\", \"as\": \"unlimited\", \"cpu\": \"unlimited\","
-		    " \"fsize\": \"unlimited\", \"core\": 0, \"stack\": 8388608, \"timeout\": \"unlimited\","
+		    " \"fsize\": \"unlimited\", \"core\": 0, \"stack\": 8388608, \"memory\": \"unlimited\", \"pids\": "
+		    "\"unlimited\", \"timeout\": \"unlimited\","
 		    " \"grace\": \"5s\"}");
 	assert_json(doc, "environment.pass",
 		    "[\"TERM\", \"COLORTERM\", \"NO_COLOR\", \"LANG\", \"LANGUAGE\", \"LC_*\", \"TZ\"]");
