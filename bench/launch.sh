@@ -7,6 +7,11 @@
 #                                           the very mount plan `venvrun describe --json`
 #                                           prints, translated to bwrap options)
 #
+# and the hardened launch (issue 6): the default profile's row above already has the seccomp
+# filter, capabilities dropped, no_new_privs, limits and a new session; `--profile strict`
+# adds no network and tighter limits; bwrap gets the very filter venvrun compiled (the
+# cached BPF program, through --seccomp FD), --new-session and --cap-drop ALL.
+#
 # Then venvrun's own peak memory (GNU time's max RSS of `venvrun ENV -- true`, where
 # venvrun is the largest process) and the targets from the project's issue.
 # Options: see bench/lib.bash (usage). Never fails because of timing.
@@ -18,6 +23,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 readonly BARE_ROW="python -c pass (bare)"
 readonly VENVRUN_ROW="venvrun ENV -- python -c pass"
 readonly BWRAP_ROW="bwrap, same plan, python -c pass"
+readonly STRICT_ROW="venvrun --profile strict"
+readonly BWRAP_HARD_ROW="bwrap, same plan + filter"
 
 # Targets from the project's issue.
 readonly TARGET_ADDED_MS=1.5
@@ -81,19 +88,31 @@ main() {
     bench_init "$@"
     command -v jq >/dev/null || die "jq is needed to translate the plan for bwrap"
     env=$BENCH_TMP/env
+    # A cache of the benchmark's own: interpreter facts and the compiled filter.
+    export VENVRUN_CACHE_DIR=$BENCH_TMP/venvrun-cache
     "$VENVRUN" create -q --no-seed -p "$PYTHON" "$env" || die "venvrun create failed"
     print_setup
     echo
 
     measure "$BARE_ROW" "" "$env/bin/python" -c pass
     measure "$VENVRUN_ROW" "" "$VENVRUN" "$env" -- python -c pass
+    measure "$STRICT_ROW" "" "$VENVRUN" --profile strict "$env" -- python -c pass
     if command -v bwrap >/dev/null; then
         mapfile -t bwrap_args < <(bwrap_args_from_plan "$env")
         measure "$BWRAP_ROW" "" bwrap "${bwrap_args[@]}" "$env/bin/python" -c pass
+        local digest filter
+        digest=$("$VENVRUN" describe --json "$env" | jq -r '.plan.hardening.seccomp.digest // empty')
+        filter=$VENVRUN_CACHE_DIR/seccomp/$digest.bpf
+        if [[ -n $digest && -f $filter ]]; then
+            measure "$BWRAP_HARD_ROW" "" bash -c 'exec 9<"$1"; shift; exec bwrap --seccomp 9 "$@"' bash \
+                "$filter" --new-session --cap-drop ALL "${bwrap_args[@]}" "$env/bin/python" -c pass
+        else
+            echo "bwrap + filter: venvrun cached no filter for this plan, skipping its row"
+        fi
     else
         echo "bwrap: not installed (Debian: bubblewrap), skipping its row"
     fi
-    print_table "$BARE_ROW" "$VENVRUN_ROW" "$BWRAP_ROW"
+    print_table "$BARE_ROW" "$VENVRUN_ROW" "$STRICT_ROW" "$BWRAP_ROW" "$BWRAP_HARD_ROW"
     echo
 
     local bare venvrun added
@@ -105,6 +124,8 @@ main() {
         ratio_line "$BWRAP_ROW" "$VENVRUN_ROW" "venvrun"
         awk -v a="$(stat_ms "$BWRAP_ROW" 1)" -v b="$bare" 'BEGIN { printf "bwrap adds %.2f ms over bare python (median)\n", a - b }'
     fi
+    awk -v a="$(stat_ms "$STRICT_ROW" 1)" -v b="$bare" 'BEGIN { printf "venvrun --profile strict adds %.2f ms over bare python (median)\n", a - b }'
+    [[ -z ${STATS[$BWRAP_HARD_ROW]:-} ]] || ratio_line "$BWRAP_HARD_ROW" "$VENVRUN_ROW" "venvrun (both with the filter)"
     rss=
     if [[ -x /usr/bin/time ]]; then
         rss=$(/usr/bin/time -f %M "$VENVRUN" "$env" -- true 2>&1 >/dev/null | tail -n 1)

@@ -112,8 +112,9 @@ add_capabilities(const struct vr_plan_request *req, struct vr_plan *p, struct vr
 	if (keep && (!req->is_root || req->new_userns)) {
 		vr_error_set_at(err, VR_ERR_HARDENING, "capabilities.keep",
 				"keeping capabilities needs venvrun started as root without a user namespace");
-		vr_error_set_hint(err, "%s", req->is_root ? "drop --userns, or the capabilities"
-							  : "run it as root (a system service), or drop the capabilities");
+		vr_error_set_hint(err, "%s",
+				  req->is_root ? "drop --userns, or the capabilities"
+					       : "run it as root (a system service), or drop the capabilities");
 		return -VR_ERR_HARDENING;
 	}
 	vr_plan_set_capabilities(p, keep);

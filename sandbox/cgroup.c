@@ -28,7 +28,7 @@
 #endif
 
 #define CGROUP_FILE_MAX (64 * 1024)
-#define DELEGATE_HINT                                                                                 \
+#define DELEGATE_HINT                                                                                  \
 	"run venvrun in a cgroup v2 delegated to it, e.g. systemd-run --user --scope -p Delegate=yes " \
 	"venvrun ..."
 
@@ -114,8 +114,9 @@ vr_cgroup_find_own(char **ret, const char *key, struct vr_error *err)
 		}
 	}
 	if (!rel) {
-		vr_error_set_at(err, VR_ERR_HARDENING, key,
-				"needs cgroup v2, and this process is in no cgroup v2 (/proc/self/cgroup has no 0:: line)");
+		vr_error_set_at(
+			err, VR_ERR_HARDENING, key,
+			"needs cgroup v2, and this process is in no cgroup v2 (/proc/self/cgroup has no 0:: line)");
 		vr_error_set_hint(err, DELEGATE_HINT);
 		return -VR_ERR_HARDENING;
 	}
@@ -132,8 +133,8 @@ write_limit(int dirfd, const char *file, uint64_t value, const char *key, const 
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
 	char text[32];
-	int n = value == UINT64_MAX ? snprintf(text, sizeof text, "max") :
-				      snprintf(text, sizeof text, "%" PRIu64, value);
+	int n = value == UINT64_MAX ? snprintf(text, sizeof text, "max")
+				    : snprintf(text, sizeof text, "%" PRIu64, value);
 
 	if (fd < 0 || write(fd, text, (size_t)n) != n)
 		return vr_error_set_at(err, errno, key, "cannot write %s in the run's cgroup below %s", file, dir);
@@ -175,8 +176,9 @@ check_controller(int dirfd, const char *dir, const char *controllers, const char
 		return 0;
 	vr_error_set_at(err, errno, key, "cannot enable the %s controller for the cgroups below %s", name, dir);
 	if (errno == EBUSY)
-		vr_error_set_hint(err, "a cgroup with processes of its own cannot pass controllers on; start venvrun "
-				       "in a cgroup whose cgroup.subtree_control already enables %s",
+		vr_error_set_hint(err,
+				  "a cgroup with processes of its own cannot pass controllers on; start venvrun "
+				  "in a cgroup whose cgroup.subtree_control already enables %s",
 				  name);
 	else
 		vr_error_set_hint(err, DELEGATE_HINT);
@@ -193,10 +195,10 @@ vr_cgroup_make(const char *dir, uint64_t memory_max, uint64_t pids_max, struct v
 	cg->parent_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg->parent_fd < 0)
 		return vr_error_set_at(err, errno, key, "cannot open the cgroup %s", dir);
-	if (vr_read_file_at(cg->parent_fd, "cgroup.controllers", CGROUP_FILE_MAX, &controllers, NULL, NULL, err) <
-	    0) {
+	if (vr_read_file_at(cg->parent_fd, "cgroup.controllers", CGROUP_FILE_MAX, &controllers, NULL, NULL, err) < 0) {
 		vr_error_set_at(err, VR_ERR_HARDENING, key,
-				"needs a delegated cgroup v2; %s%s is not one (no cgroup.controllers)", dir, slash(dir));
+				"needs a delegated cgroup v2; %s%s is not one (no cgroup.controllers)", dir,
+				slash(dir));
 		vr_error_set_hint(err, DELEGATE_HINT);
 		return -VR_ERR_HARDENING;
 	}

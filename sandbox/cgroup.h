@@ -34,8 +34,7 @@ int vr_cgroup_setup(const struct vr_plan *p, struct vr_cgroup *cg, struct vr_err
  * cgroup.subtree_control enable them (they are enabled when they are not). UINT64_MAX:
  * no limit.
  */
-int vr_cgroup_make(const char *dir, uint64_t memory_max, uint64_t pids_max, struct vr_cgroup *cg,
-		   struct vr_error *err);
+int vr_cgroup_make(const char *dir, uint64_t memory_max, uint64_t pids_max, struct vr_cgroup *cg, struct vr_error *err);
 
 /* The caller's cgroup v2 directory: a cgroup2 mount and the "0::" line of
  * /proc/self/cgroup. Caller frees. */

@@ -275,7 +275,8 @@ switch_ids(const struct vr_sandbox *sb, struct vr_error *e)
 	/* Kept capabilities must survive the change of uid (which clears the effective
 	 * set; vr_harden_program() sets it again). */
 	if (p->caps_keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return vr_error_set_at(e, errno, "capabilities.keep", "cannot keep capabilities across the change of user");
+		return vr_error_set_at(e, errno, "capabilities.keep",
+				       "cannot keep capabilities across the change of user");
 	/* With ids, a user namespace's maps are the caller's to write (ns.c) and leave
 	 * setgroups allowed, for exactly this: the caller's supplementary groups go, in a
 	 * user namespace too. */
@@ -305,8 +306,7 @@ set_capabilities(const struct vr_sandbox *sb, struct vr_error *e)
 		return vr_error_set_at(e, errno, "capabilities", "cannot clear the ambient capabilities");
 	for (unsigned c = 0; c < 64; c++)
 		if (keeps(p, c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0)
-			return vr_error_set_at(e, errno, "capabilities.keep",
-					       "cannot make capability %u ambient", c);
+			return vr_error_set_at(e, errno, "capabilities.keep", "cannot make capability %u ambient", c);
 	return 0;
 }
 

@@ -37,8 +37,8 @@
 /* Any new namespace: the sandbox's own are the only ones a program gets. (unshare and
  * setns are refused outright, clone3 with ENOSYS so that libc falls back to clone.) */
 static const uint64_t clone_new_flags[] = {
-	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+	CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID,	CLONE_NEWNET, CLONE_NEWTIME,
 };
 
 /* Terminal injection: TIOCSTI pushes input into a terminal the program shares with the
@@ -56,11 +56,19 @@ static const uint64_t socket_families[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLI
  * the kernel treats the process (READ_IMPLIES_EXEC, MMAP_PAGE_ZERO). Sorted. */
 static const uint64_t personalities[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
 
-#define DENY(n) { .name = (n), .errno_value = EPERM, .args = VR_SECCOMP_ARGS_NONE }
-#define NOSYS(n) { .name = (n), .errno_value = ENOSYS, .args = VR_SECCOMP_ARGS_NONE }
-#define DENY_ARGS(n, kind, pos, list) \
-	{ .name = (n), .errno_value = EPERM, .args = (kind), .arg = (pos), .values = (list), \
-	  .n_values = ELEMENTSOF(list) }
+#define DENY(n)                                                                 \
+	{                                                                       \
+		.name = (n), .errno_value = EPERM, .args = VR_SECCOMP_ARGS_NONE \
+	}
+#define NOSYS(n)                                                                 \
+	{                                                                        \
+		.name = (n), .errno_value = ENOSYS, .args = VR_SECCOMP_ARGS_NONE \
+	}
+#define DENY_ARGS(n, kind, pos, list)                                                              \
+	{                                                                                          \
+		.name = (n), .errno_value = EPERM, .args = (kind), .arg = (pos), .values = (list), \
+		.n_values = ELEMENTSOF(list)                                                       \
+	}
 
 const struct vr_seccomp_base vr_seccomp_base_table[] = {
 	/* The kernel, its modules and the machine. */

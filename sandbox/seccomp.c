@@ -137,8 +137,7 @@ resolve(const struct vr_seccomp_spec *spec, struct resolved *out, struct vr_erro
 			if (rule.errno_value < 0 || rule.errno_value > ERRNO_MAX) {
 				resolved_done(&r);
 				return vr_error_set_at(err, VR_ERR_BAD_POLICY, rule.name,
-						       "errno %d is not between 1 and %d", rule.errno_value,
-						       ERRNO_MAX);
+						       "errno %d is not between 1 and %d", rule.errno_value, ERRNO_MAX);
 			}
 			if (rule.errno_value == 0)
 				rule.errno_value = EPERM;
@@ -213,8 +212,8 @@ digest_of(const struct resolved *r, char **ret)
 	char hex[2 * VR_SHA256_SIZE + 1];
 
 	vr_buf_printf(&b, "venvrun seccomp %d\narch %s\nlibseccomp %d.%d.%d\nbase %d\nlog %d\n",
-		      VR_SECCOMP_TABLE_VERSION, native_arch(), SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO,
-		      r->base, r->log);
+		      VR_SECCOMP_TABLE_VERSION, native_arch(), SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO, r->base,
+		      r->log);
 	for (size_t i = 0; i < r->n_rules; i++)
 		vr_buf_printf(&b, "%s %s %d\n", r->rules[i].name, action_name(r->rules[i].action),
 			      r->rules[i].errno_value);
@@ -253,8 +252,7 @@ summary_of(const struct resolved *r)
 		if (asprintf(&s, "%s (%zu denied, %zu logged)%s", r->base ? "default" : "none", denied, logged,
 			     r->log ? ", log" : "") < 0)
 			s = NULL;
-	} else if (asprintf(&s, "%s (%zu denied)%s", r->base ? "default" : "none", denied, r->log ? ", log" : "") <
-		   0) {
+	} else if (asprintf(&s, "%s (%zu denied)%s", r->base ? "default" : "none", denied, r->log ? ", log" : "") < 0) {
 		s = NULL;
 	}
 	return s;
@@ -295,8 +293,8 @@ cache_load(const char *path, struct sock_filter **ret, size_t *ret_n)
 	struct vr_error e = VR_ERROR_INIT;
 	size_t len = 0;
 
-	if (vr_read_file_at(AT_FDCWD, path, (size_t)BPF_MAXINSNS * sizeof(struct sock_filter), &data, &len, NULL,
-			    &e) < 0) {
+	if (vr_read_file_at(AT_FDCWD, path, (size_t)BPF_MAXINSNS * sizeof(struct sock_filter), &data, &len, NULL, &e) <
+	    0) {
 		if (e.code != ENOENT)
 			vr_debug("seccomp cache: %s: %s", path, e.message);
 		return false;
@@ -452,8 +450,7 @@ export_program(scmp_filter_ctx ctx, struct sock_filter **ret, size_t *ret_n, str
 		return vr_error_set(err, errno, "cannot export the system call filter");
 	r = seccomp_export_bpf(ctx, fd);
 	if (r < 0)
-		return vr_error_set(err, VR_ERR_HARDENING, "cannot export the system call filter (%s)",
-				    strerror(-r));
+		return vr_error_set(err, VR_ERR_HARDENING, "cannot export the system call filter (%s)", strerror(-r));
 	if (fstat(fd, &st) < 0)
 		return vr_error_set(err, errno, "cannot export the system call filter");
 	len = (size_t)st.st_size;

@@ -27,11 +27,11 @@ enum vr_seccomp_args {
 };
 
 struct vr_seccomp_base {
-	const char *name;	  /* as libseccomp names it */
-	int errno_value;	  /* EPERM, or ENOSYS where libc has a fallback */
+	const char *name; /* as libseccomp names it */
+	int errno_value;  /* EPERM, or ENOSYS where libc has a fallback */
 	enum vr_seccomp_args args;
-	unsigned arg;		  /* the argument's position (0-5) */
-	const uint64_t *values;   /* sorted ascending for VR_SECCOMP_ARGS_ONLY */
+	unsigned arg;		/* the argument's position (0-5) */
+	const uint64_t *values; /* sorted ascending for VR_SECCOMP_ARGS_ONLY */
 	size_t n_values;
 };
 

@@ -128,9 +128,9 @@ START_TEST(root_only_when_the_policy_says_so)
 		return;
 	ck_assert_msg(vr(&out, &err, "--user", "root", env, "--", "python", "-c", ids_py, NULL) == 0, "%s", err);
 	ck_assert_str_eq(out, "0 0 []\n");
-	ck_assert_msg(vr(&out2, &err2, "--user", "daemon", "--group", "games", env, "--", "python", "-c", ids_py,
-			 NULL) == 0,
-		      "%s", err2);
+	ck_assert_msg(
+		vr(&out2, &err2, "--user", "daemon", "--group", "games", env, "--", "python", "-c", ids_py, NULL) == 0,
+		"%s", err2);
 	ck_assert_str_eq(out2, "1 60 []\n");
 }
 END_TEST
@@ -233,8 +233,8 @@ START_TEST(timeout_ends_the_program_with_124)
 	/* A program that ignores SIGTERM gets SIGKILL after the grace period. */
 	script = t_strdupf("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(30)");
 	t0 = now();
-	ck_assert_int_eq(vr(NULL, &err2, "--timeout", "300ms", "--set", "limits.grace=300ms", env, "--", "python",
-			    "-c", script, NULL),
+	ck_assert_int_eq(vr(NULL, &err2, "--timeout", "300ms", "--set", "limits.grace=300ms", env, "--", "python", "-c",
+			    script, NULL),
 			 124);
 	ck_assert_msg(now() - t0 < 10, "took %.1f s", now() - t0);
 	/* Control: a program that ends in time keeps its own status. */
@@ -254,11 +254,12 @@ static const char read_fd5_py[] = "import os\n"
 START_TEST(pass_fd_keeps_that_descriptor_only)
 {
 	_cleanup_free_ char *out = NULL, *err = NULL, *data = t_path(work, "data");
-	_cleanup_free_ char *script = t_strdupf("exec 5<%s 6<%s; "
-						"\"$VENVRUN\" --pass-fd 5 \"$ENV\" -- python -c \"$1\"; "
-						"\"$VENVRUN\" \"$ENV\" -- python -c \"$1\"; "
-						"\"$VENVRUN\" \"$ENV\" -- python -c 'import os; print(os.listdir(\"/proc/self/fd\"))'",
-						data, data);
+	_cleanup_free_ char *script =
+		t_strdupf("exec 5<%s 6<%s; "
+			  "\"$VENVRUN\" --pass-fd 5 \"$ENV\" -- python -c \"$1\"; "
+			  "\"$VENVRUN\" \"$ENV\" -- python -c \"$1\"; "
+			  "\"$VENVRUN\" \"$ENV\" -- python -c 'import os; print(os.listdir(\"/proc/self/fd\"))'",
+			  data, data);
 	char *argv[] = { "/bin/bash", "-c", script, "bash", (char *)read_fd5_py, NULL };
 	_cleanup_strv_free_ char **envp = copy_env();
 
@@ -310,9 +311,9 @@ START_TEST(program_gets_a_session_of_its_own)
 	_cleanup_free_ char *out = NULL, *err = NULL;
 
 	/* Under the test runner standard input is no terminal: a new session. */
-	ck_assert_msg(vr(&out, &err, env, "--", "python", "-c", "import os; print(os.getsid(0) == os.getpid())",
-			 NULL) == 0,
-		      "%s", err);
+	ck_assert_msg(
+		vr(&out, &err, env, "--", "python", "-c", "import os; print(os.getsid(0) == os.getpid())", NULL) == 0,
+		"%s", err);
 	ck_assert_str_eq(out, "True\n");
 }
 END_TEST

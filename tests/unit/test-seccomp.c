@@ -178,20 +178,26 @@ struct probe {
 	long nr;
 	long a[6];
 };
-#define PROBE(n, ...) { #n, SYS_##n, { __VA_ARGS__ } }
+#define PROBE(n, ...)               \
+	{                           \
+#n, SYS_##n,        \
+		{                   \
+			__VA_ARGS__ \
+		}                   \
+	}
 
 static const struct probe probes[] = {
-	PROBE(init_module, 0, 0, BAD),	    /* ENOEXEC: shorter than an ELF header */
-	PROBE(finit_module, -1, BAD, 0),    /* EBADF */
-	PROBE(delete_module, BAD, 0),	    /* EFAULT */
-	PROBE(kexec_load, 0, 100000, 0, (long)0xffff0000), /* EINVAL: foreign arch, too many segments */
+	PROBE(init_module, 0, 0, BAD),				/* ENOEXEC: shorter than an ELF header */
+	PROBE(finit_module, -1, BAD, 0),			/* EBADF */
+	PROBE(delete_module, BAD, 0),				/* EFAULT */
+	PROBE(kexec_load, 0, 100000, 0, (long)0xffff0000),	/* EINVAL: foreign arch, too many segments */
 	PROBE(kexec_file_load, -1, -1, 0, 0, (long)0x80000000), /* EINVAL: unknown flag */
-	PROBE(reboot, 0, 0, 0, 0),			      /* EINVAL: bad magic */
-	PROBE(swapon, BAD, 0x7fffffff),			      /* EINVAL: unknown flags */
-	PROBE(swapoff, BAD),				      /* EFAULT */
-	PROBE(acct, BAD),				      /* EFAULT (NULL would turn accounting off) */
-	PROBE(syslog, 9999, 0, 0),			      /* EINVAL */
-	PROBE(vhangup),					      /* 0: no controlling terminal (setsid) */
+	PROBE(reboot, 0, 0, 0, 0),				/* EINVAL: bad magic */
+	PROBE(swapon, BAD, 0x7fffffff),				/* EINVAL: unknown flags */
+	PROBE(swapoff, BAD),					/* EFAULT */
+	PROBE(acct, BAD),					/* EFAULT (NULL would turn accounting off) */
+	PROBE(syslog, 9999, 0, 0),				/* EINVAL */
+	PROBE(vhangup),						/* 0: no controlling terminal (setsid) */
 #ifdef SYS__sysctl
 	PROBE(_sysctl, BAD), /* ENOSYS on current kernels */
 #endif
@@ -204,10 +210,10 @@ static const struct probe probes[] = {
 #ifdef SYS_sysfs
 	PROBE(sysfs, 99), /* EINVAL */
 #endif
-	PROBE(settimeofday, BAD, BAD),		/* EFAULT */
-	PROBE(clock_settime, 0x7fffffff, BAD),	/* EINVAL: no such clock */
-	PROBE(clock_adjtime, 0x7fffffff, BAD),	/* EINVAL */
-	PROBE(adjtimex, BAD),			/* EFAULT */
+	PROBE(settimeofday, BAD, BAD),	       /* EFAULT */
+	PROBE(clock_settime, 0x7fffffff, BAD), /* EINVAL: no such clock */
+	PROBE(clock_adjtime, 0x7fffffff, BAD), /* EINVAL */
+	PROBE(adjtimex, BAD),		       /* EFAULT */
 #ifdef SYS_clock_settime64
 	PROBE(clock_settime64, 0x7fffffff, BAD),
 #endif
@@ -221,18 +227,18 @@ static const struct probe probes[] = {
 #ifdef SYS_umount
 	PROBE(umount, BAD),
 #endif
-	PROBE(umount2, BAD, 0xffff),	   /* EINVAL: unknown flags */
-	PROBE(pivot_root, BAD, BAD),	   /* EFAULT */
-	PROBE(chroot, BAD),		   /* EFAULT */
-	PROBE(unshare, 1),		   /* EINVAL: not an unshare flag */
-	PROBE(setns, -1, 0),		   /* EBADF */
-	PROBE(quotactl, 0x7f, BAD, 0, 0),  /* EINVAL: quota type 127 */
-	PROBE(quotactl_fd, -1, 0x7f, 0, 0), /* EBADF or EINVAL */
-	PROBE(add_key, BAD, BAD, 0, 0, 0), /* EFAULT */
-	PROBE(keyctl, 9999, 0, 0, 0, 0),   /* EOPNOTSUPP */
-	PROBE(request_key, BAD, BAD, 0, 0), /* EFAULT */
-	PROBE(ptrace, 0x7fff, -1, 0, 0),    /* ESRCH */
-	PROBE(process_vm_readv, 0, 0, 0, 0, 0, 1), /* EINVAL: flags */
+	PROBE(umount2, BAD, 0xffff),		    /* EINVAL: unknown flags */
+	PROBE(pivot_root, BAD, BAD),		    /* EFAULT */
+	PROBE(chroot, BAD),			    /* EFAULT */
+	PROBE(unshare, 1),			    /* EINVAL: not an unshare flag */
+	PROBE(setns, -1, 0),			    /* EBADF */
+	PROBE(quotactl, 0x7f, BAD, 0, 0),	    /* EINVAL: quota type 127 */
+	PROBE(quotactl_fd, -1, 0x7f, 0, 0),	    /* EBADF or EINVAL */
+	PROBE(add_key, BAD, BAD, 0, 0, 0),	    /* EFAULT */
+	PROBE(keyctl, 9999, 0, 0, 0, 0),	    /* EOPNOTSUPP */
+	PROBE(request_key, BAD, BAD, 0, 0),	    /* EFAULT */
+	PROBE(ptrace, 0x7fff, -1, 0, 0),	    /* ESRCH */
+	PROBE(process_vm_readv, 0, 0, 0, 0, 0, 1),  /* EINVAL: flags */
 	PROBE(process_vm_writev, 0, 0, 0, 0, 0, 1), /* EINVAL: flags */
 	PROBE(kcmp, -1, -1, 0, 0, 0),		    /* ESRCH */
 	PROBE(pidfd_getfd, -1, -1, 0),		    /* EBADF */
@@ -418,8 +424,10 @@ try_socket(const struct vr_plan *p, long family, long type, long proto)
 START_TEST(socket_families_outside_the_list_are_refused)
 {
 	struct vr_plan *p = default_plan();
-	static const long refused[] = { AF_UNSPEC, AF_PACKET, AF_BLUETOOTH, AF_ALG, AF_VSOCK, 3, 9, 11, 15, 17, 0xffff,
-					0x100000001L, 0x100000000L, (long)0xffffffff, -1 };
+	static const long refused[] = {
+		AF_UNSPEC, AF_PACKET, AF_BLUETOOTH, AF_ALG,	  AF_VSOCK,	    3, 9, 11, 15,
+		17,	   0xffff,    0x100000001L, 0x100000000L, (long)0xffffffff, -1
+	};
 	static const long allowed[][3] = {
 		{ AF_UNIX, SOCK_STREAM, 0 },
 		{ AF_INET, SOCK_DGRAM, 0 },
@@ -457,8 +465,18 @@ END_TEST
 START_TEST(personality_changes_are_refused)
 {
 	struct vr_plan *p = default_plan();
-	static const long refused[] = { ADDR_NO_RANDOMIZE_, 0x0400000 /* READ_IMPLIES_EXEC */, 1, 7, 9, 0x1ffff, 0x20001,
-					0x20007, 0x20009, (long)0xfffffffe, 0x100000000L, -1 };
+	static const long refused[] = { ADDR_NO_RANDOMIZE_,
+					0x0400000 /* READ_IMPLIES_EXEC */,
+					1,
+					7,
+					9,
+					0x1ffff,
+					0x20001,
+					0x20007,
+					0x20009,
+					(long)0xfffffffe,
+					0x100000000L,
+					-1 };
 	static const long allowed[] = { 0, 8, 0x20000, 0x20008, (long)0xffffffff };
 
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
