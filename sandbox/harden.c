@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,7 @@ vr_harden_prepare(struct vr_sandbox *sb, struct vr_error *err)
 					       p->pass_fds[i]);
 
 	sb->new_session = wants_new_session(p->session);
+	sb->foreground = !sb->new_session && isatty(0) && tcgetpgrp(0) == getpgrp();
 	r = prepare_caps(sb, err);
 	if (r < 0)
 		return r;
@@ -310,6 +312,31 @@ set_capabilities(const struct vr_sandbox *sb, struct vr_error *e)
 	return 0;
 }
 
+/*
+ * Interactive on the caller's terminal: the program gets a process group of its own and
+ * becomes the terminal's foreground group, as a shell does for a job. Left in the caller's
+ * group, kill(0, ...) would reach venvrun and every other process of the caller's job
+ * outside the sandbox (the PID namespace does not stop a signal to one's own group).
+ * SIGTTOU is blocked meanwhile: tcsetpgrp() from a group that is not yet the foreground
+ * one would otherwise stop us.
+ */
+static int
+take_terminal(struct vr_error *e)
+{
+	sigset_t ttou, saved;
+	int r = 0;
+
+	if (setpgid(0, 0) < 0)
+		return vr_error_set_at(e, errno, "session", "cannot give the program a process group of its own");
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &saved);
+	if (tcsetpgrp(0, getpgrp()) < 0)
+		r = vr_error_set_at(e, errno, "session", "cannot make the program the terminal's foreground job");
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r;
+}
+
 int
 vr_harden_program(const struct vr_sandbox *sb, struct vr_error *e)
 {
@@ -330,6 +357,11 @@ vr_harden_program(const struct vr_sandbox *sb, struct vr_error *e)
 	/* Out of the caller's session: no controlling terminal, so no TIOCSTI into it. */
 	if (sb->new_session && setsid() < 0)
 		return vr_error_set_at(e, errno, "session", "cannot start a new session for the program");
+	if (sb->foreground) {
+		r = take_terminal(e);
+		if (r < 0)
+			return r;
+	}
 	r = switch_ids(sb, e);
 	if (r < 0)
 		return r;

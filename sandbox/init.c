@@ -50,11 +50,21 @@ vr_init_run(const struct vr_sandbox *sb, pid_t program, int sfd)
 		}
 		if (si.ssi_signo == SIGCHLD) {
 			/* One SIGCHLD may stand for many children: reap all that are done. */
-			while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+			while ((pid = waitpid(-1, &st, WNOHANG | WUNTRACED | __WALL)) > 0) {
+				/* A foreground program the terminal stopped (^Z, or a read or
+				 * write from the background): venvrun's own job is not stopped,
+				 * so the shell would wait for ever on a terminal nobody reads.
+				 * The program goes on instead; job control is not passed on. */
+				if (WIFSTOPPED(st)) {
+					if (pid == program && sb->foreground)
+						kill(program, SIGCONT);
+					continue;
+				}
 				if (pid == program) {
 					code = status_of(st);
 					gone = true;
 				}
+			}
 			if (gone)
 				break;
 			continue;

@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "venvrun/error.h"
@@ -308,6 +309,16 @@ vr_plan_run(const struct vr_plan *p, int *status, struct vr_error *err)
 	r = 0;
 
 out:
+	/* The terminal back to the caller's job, which the program had as its own. */
+	if (sb.foreground) {
+		sigset_t ttou, saved;
+
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		pthread_sigmask(SIG_BLOCK, &ttou, &saved);
+		tcsetpgrp(0, getpgrp());
+		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	}
 	/* Signals that came for the program after it was gone are dropped, not turned on
 	 * the caller when the mask is restored. */
 	if (sfd >= 0) {

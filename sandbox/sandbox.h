@@ -41,6 +41,7 @@ struct vr_sandbox {
 
 	/* Hardening, prepared by the caller before clone() (harden.c, ns.c, cgroup.c). */
 	bool new_session;    /* the program calls setsid() */
+	bool foreground;     /* else, interactive: the program becomes the terminal's foreground job */
 	bool maps_by_caller; /* the caller writes the user namespace maps (root mapping ids) */
 	int maps_sync_fd;    /* the child's read end: a byte once the caller wrote the maps */
 	int maps_sync_wr_fd; /* the caller's write end */
