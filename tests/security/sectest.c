@@ -63,8 +63,7 @@ s_copy_file(const char *from, const char *to, mode_t mode)
 	size_t len = 0;
 	int fd;
 
-	ck_assert_msg(vr_read_file_at(AT_FDCWD, from, 64 << 20, &data, &len, NULL, NULL) >= 0, "cannot read %s",
-		      from);
+	ck_assert_msg(vr_read_file_at(AT_FDCWD, from, 64 << 20, &data, &len, NULL, NULL) >= 0, "cannot read %s", from);
 	unlink(to);
 	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	ck_assert_msg(fd >= 0, "create %s: %s", to, strerror(errno));
@@ -193,10 +192,11 @@ s_res_done(struct s_res *r)
 static char **
 environment(char *const extra[])
 {
-	static const char *const unset[] = { "PYTHONPATH",	 "PYTHONHOME",	    "PYTHONUSERBASE", "PYTHONSTARTUP",
-					     "PYTHONNOUSERSITE", "VIRTUAL_ENV",	    "PIP_CONFIG_FILE", "HOME",
-					     "VENVRUN_CACHE_DIR", "VENVRUN_HOME",   "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-					     "XDG_DATA_HOME",	 "VENVRUN_PROFILE_PATH" };
+	static const char *const unset[] = {
+		"PYTHONPATH",	   "PYTHONHOME",      "PYTHONUSERBASE", "PYTHONSTARTUP",       "PYTHONNOUSERSITE",
+		"VIRTUAL_ENV",	   "PIP_CONFIG_FILE", "HOME",		"VENVRUN_CACHE_DIR",   "VENVRUN_HOME",
+		"XDG_CONFIG_HOME", "XDG_CACHE_HOME",  "XDG_DATA_HOME",	"VENVRUN_PROFILE_PATH"
+	};
 	char **v = NULL;
 
 	for (size_t i = 0; environ[i]; i++) {
@@ -482,8 +482,8 @@ one_line(const struct s_res *r)
 	return strndup(r->out, n - 1);
 }
 
-#define S_FAIL(r, fmt, ...)                                                                                          \
-	ck_abort_msg("%s: " fmt "; it ended with status %d, stdout '%s', stderr '%s'", (r)->what, ##__VA_ARGS__,    \
+#define S_FAIL(r, fmt, ...)                                                                                      \
+	ck_abort_msg("%s: " fmt "; it ended with status %d, stdout '%s', stderr '%s'", (r)->what, ##__VA_ARGS__, \
 		     (r)->rc, (r)->out, (r)->err)
 
 void
@@ -541,10 +541,11 @@ s_assert_differs(const struct s_res *r, const char *inside)
 
 	if ((r->rc != 0 && r->rc != 1) || !line)
 		S_FAIL(r, "the control outside the sandbox did not run the helper");
-	if (streq(line, inside) || (vr_startswith(inside, "refused") && vr_startswith(line, inside) &&
-				    line[strlen(inside)] == ' '))
-		S_FAIL(r, "the control outside the sandbox got the same result as inside ('%s'): the test "
-			  "cannot tell the sandbox's refusal from the host's",
+	if (streq(line, inside) ||
+	    (vr_startswith(inside, "refused") && vr_startswith(line, inside) && line[strlen(inside)] == ' '))
+		S_FAIL(r,
+		       "the control outside the sandbox got the same result as inside ('%s'): the test "
+		       "cannot tell the sandbox's refusal from the host's",
 		       inside);
 }
 

@@ -63,16 +63,16 @@ void s_res_done(struct s_res *r);
 
 /* How to run something beyond argv. */
 struct s_opts {
-	bool as_root;		 /* outside controls: as root whoever the test is */
-	int stdin_fd;		 /* -1 (or 0 in an initialiser without it): /dev/null */
-	int ctty_fd;		 /* > 0: a terminal that becomes the controlling terminal of a new
+	bool as_root;		/* outside controls: as root whoever the test is */
+	int stdin_fd;		/* -1 (or 0 in an initialiser without it): /dev/null */
+	int ctty_fd;		/* > 0: a terminal that becomes the controlling terminal of a new
 				  * session the command starts in */
-	int pass_fd;		 /* > 2: a descriptor the command inherits at the same number */
-	char *const *extra_env;	 /* "K=V" */
+	int pass_fd;		/* > 2: a descriptor the command inherits at the same number */
+	char *const *extra_env; /* "K=V" */
 	/* Start `sleep 300` as 65534 in the command's process group just before it runs, and
 	 * write its pid to this file: a host process that shares the caller's group. */
 	const char *group_sleeper_pidfile;
-	int timeout_ms;		 /* 0: 60 s */
+	int timeout_ms; /* 0: 60 s */
 };
 
 /* argv (absolute argv[0]) in the working directory, as the test's user. */

@@ -27,7 +27,6 @@
 
 #include "sectest.h"
 
-
 /* A file of the host that no plan brings in: scratch/outside/marker. */
 static char *
 host_marker(void)

@@ -168,8 +168,8 @@ host_listeners(char **port, char **name)
 	memcpy(su.sun_path + 1, *name, strlen(*name));
 	u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(u, 0);
-	ck_assert_int_eq(bind(u, (struct sockaddr *)&su, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-								      strlen(*name))),
+	ck_assert_int_eq(bind(u, (struct sockaddr *)&su,
+			      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(*name))),
 			 0);
 	ck_assert_int_eq(listen(u, 16), 0);
 }

@@ -67,8 +67,8 @@ setid_binaries(enum s_who w)
 	eff = s_detail(&r, "CapEff");
 	prm = s_detail(&r, "CapPrm");
 	ck_assert_msg(uid && euid && streq(uid, plain_uid) && streq(euid, plain_uid),
-		      "%s: the set-user-ID binary changed the ids (uid %s, euid %s; the program's is %s)", r.what,
-		      uid, euid, plain_uid);
+		      "%s: the set-user-ID binary changed the ids (uid %s, euid %s; the program's is %s)", r.what, uid,
+		      euid, plain_uid);
 	ck_assert_msg(eff && prm && streq(eff, NO_CAPS) && streq(prm, NO_CAPS),
 		      "%s: capabilities after a set-user-ID exec: permitted %s, effective %s", r.what, prm, eff);
 	s_res_done(&r);
@@ -256,7 +256,7 @@ proc_masks(enum s_who w)
 {
 	/* sandbox/mount-special.c's lists: masked with an empty read-only file, and bound
 	 * read-only. */
-	static const char *const masked[] = { "kcore",	 "keys",     "timer_list",   "sched_debug",
+	static const char *const masked[] = { "kcore",	       "keys",	   "timer_list",   "sched_debug",
 					      "sysrq-trigger", "kallsyms", "latency_stats" };
 	static const char *const read_only[] = { "sys", "irq", "bus", "fs" };
 	struct s_res r;

@@ -31,8 +31,14 @@ struct attack {
 	bool control; /* run it outside as root too, and see a different result */
 };
 
-#define DENIED(name) { { "syscall", name }, REFUSED, "EPERM", true }
-#define ENOSYS_(name) { { "syscall", name }, REFUSED, "ENOSYS", true }
+#define DENIED(name)                                        \
+	{                                                   \
+		{ "syscall", name }, REFUSED, "EPERM", true \
+	}
+#define ENOSYS_(name)                                        \
+	{                                                    \
+		{ "syscall", name }, REFUSED, "ENOSYS", true \
+	}
 
 static const struct attack attacks[] = {
 	/* Kernel, modules and boot. */

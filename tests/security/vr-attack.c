@@ -70,8 +70,7 @@
 
 /* ---- reporting ------------------------------------------------------------------------ */
 
-static int
-ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int
 ok(const char *fmt, ...)
 {
@@ -100,8 +99,7 @@ errno_name(int e)
 	return buf;
 }
 
-static int
-refused_with(int e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refused_with(int e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int
 refused_with(int e, const char *fmt, ...)
 {
@@ -324,8 +322,8 @@ ns_flag(const char *kind)
 		const char *name;
 		unsigned long flag;
 	} kinds[] = {
-		{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS }, { "net", CLONE_NEWNET },
-		{ "pid", CLONE_NEWPID },   { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+		{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },	{ "net", CLONE_NEWNET },
+		{ "pid", CLONE_NEWPID },       { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
 		{ "cgroup", CLONE_NEWCGROUP }, { "none", 0 },
 	};
 
