@@ -18,12 +18,14 @@
 #include "plan-internal.h"
 
 static const char *const rlimit_names[VR_PLAN_RLIMITS] = {
-	[RLIMIT_CPU] = "cpu",	      [RLIMIT_FSIZE] = "fsize",	    [RLIMIT_DATA] = "data",
-	[RLIMIT_STACK] = "stack",     [RLIMIT_CORE] = "core",	    [RLIMIT_RSS] = "rss",
-	[RLIMIT_NPROC] = "nproc",     [RLIMIT_NOFILE] = "nofile",   [RLIMIT_MEMLOCK] = "memlock",
-	[RLIMIT_AS] = "as",	      [RLIMIT_LOCKS] = "locks",	    [RLIMIT_SIGPENDING] = "sigpending",
-	[RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",	    [RLIMIT_RTPRIO] = "rtprio",
-	[RLIMIT_RTTIME] = "rttime",
+	[RLIMIT_CPU] = "cpu",		[RLIMIT_FSIZE] = "fsize",
+	[RLIMIT_DATA] = "data",		[RLIMIT_STACK] = "stack",
+	[RLIMIT_CORE] = "core",		[RLIMIT_RSS] = "rss",
+	[RLIMIT_NPROC] = "nproc",	[RLIMIT_NOFILE] = "nofile",
+	[RLIMIT_MEMLOCK] = "memlock",	[RLIMIT_AS] = "as",
+	[RLIMIT_LOCKS] = "locks",	[RLIMIT_SIGPENDING] = "sigpending",
+	[RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",
+	[RLIMIT_RTPRIO] = "rtprio",	[RLIMIT_RTTIME] = "rttime",
 };
 
 const char *
