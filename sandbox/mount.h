@@ -10,6 +10,7 @@
  *
  *     /tmp              the base: a private tmpfs over the host's /tmp, read-only once made
  *     /tmp/empty        an empty file, mode 0, that HIDE and the /proc masks bind over files
+ *     /tmp/empty-dir    an empty directory, mode 0755, that HIDE binds over directories
  *     /tmp/root         the new root: another tmpfs, which pivot_root() makes /
  */
 
