@@ -28,6 +28,7 @@ static const char *const code_names[] = {
 	[VR_ERR_BAD_POLICY - VR_ERR_BASE] = "bad policy",
 	[VR_ERR_NO_PROFILE - VR_ERR_BASE] = "no such profile",
 	[VR_ERR_HARDENING - VR_ERR_BASE] = "hardening unavailable",
+	[VR_ERR_MISSING_LIBRARY - VR_ERR_BASE] = "missing library",
 };
 
 static int

@@ -19,6 +19,7 @@
 
 #include "venvrun/error.h"
 
+#include "dlopen-lib.h"
 #include "macro.h"
 #include "path.h"
 #include "policy.h"
@@ -581,6 +582,15 @@ strv_free_n(char **v, size_t n)
 		free(v[i]);
 }
 
+/* libseccomp, loaded by the first system call name to check (common/dlopen-lib.h): the
+ * shipped profiles name none, so a run with them does not load it. */
+VR_DLSYM_DEFINE(seccomp_syscall_resolve_name);
+VR_DLSYM_DEFINE(seccomp_syscall_resolve_num_arch);
+
+static struct vr_dlopen_lib libseccomp =
+	VR_DLOPEN_LIB(VR_LIBSECCOMP_SONAME, "libseccomp", VR_DLSYM(seccomp_syscall_resolve_name),
+		      VR_DLSYM(seccomp_syscall_resolve_num_arch));
+
 /* The native architecture's syscall table has no name list in libseccomp's API; its
  * numbers are dense from 0, so asking for each number is the way to get the names. Only
  * on the error path, for the suggestion. */
@@ -597,7 +607,7 @@ fail_syscall(struct ctx *c, json_t *v)
 	if (!names)
 		return fail(c, "%s is not a system call known to libseccomp", DESC(v));
 	for (int nr = 0; nr < SYSCALL_NR_SCAN; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		char *name = sym_seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 
 		if (name)
 			names[n++] = name;
@@ -617,6 +627,7 @@ check_syscall_name(struct ctx *c, json_t *v)
 {
 	const char *s;
 	size_t n;
+	int r;
 
 	if (!json_is_string(v))
 		return fail(c, "expected a system call name, not %s", DESC(v));
@@ -624,8 +635,12 @@ check_syscall_name(struct ctx *c, json_t *v)
 	n = json_string_length(v);
 	if (n == 0 || n > SYSCALL_NAME_MAX || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
 		return fail(c, "%s is not a system call known to libseccomp", DESC(v));
+	if ((r = vr_dlopen_lib(&libseccomp, c->err)) < 0) {
+		vr_error_set_where(c->err, c->file, 0, 0);
+		return r;
+	}
 	/* Pseudo-syscalls (negative numbers) are fine: libseccomp maps them per arch. */
-	if (seccomp_syscall_resolve_name(s) == __NR_SCMP_ERROR)
+	if (sym_seccomp_syscall_resolve_name(s) == __NR_SCMP_ERROR)
 		return fail_syscall(c, v);
 	return 0;
 }

@@ -44,16 +44,19 @@ struct vr_pb {
 	char *home_inside; /* $HOME inside */
 	char *env_path, *env_real, *cwd, *cwd_inside;
 	bool workdir_bound;
+	char **memo_in, **memo_out; /* vr_pb_real_path()'s answers so far: path -> real path */
 };
 
-/* realpath() of an absolute path; NULL for NULL, a relative path, or one that is not there. */
-char *vr_pb_real_path(const char *p);
+/* realpath() of an absolute path; NULL for NULL, a relative path, or one that is not there.
+ * Remembers what it resolved for the rest of the build: the host is taken to stay put
+ * while a plan is built (it is checked again when the sandbox pins every source). */
+char *vr_pb_real_path(struct vr_pb *b, const char *p);
 /* stat() says a directory. */
 bool vr_pb_is_dir(const char *p);
 /* `path` moved from under `from` to under `to` (from is path or one of its parents). */
 char *vr_pb_rebase(const char *path, const char *from, const char *to);
 /* Append the real path of `path` to *v unless it is there already or cannot be resolved. */
-int vr_pb_push_real(char ***v, const char *path);
+int vr_pb_push_real(struct vr_pb *b, char ***v, const char *path);
 
 /* The mount (not dropped) whose target is `target`, or NULL. */
 const struct vr_pb_mount *vr_pb_find_target(const struct vr_pb *b, const char *target);

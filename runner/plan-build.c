@@ -62,6 +62,8 @@ pb_done(struct vr_pb *b)
 	vr_strv_free(b->protect);
 	vr_strv_free(b->hides);
 	vr_strv_free(b->links);
+	vr_strv_free(b->memo_in);
+	vr_strv_free(b->memo_out);
 	free(b->home);
 	free(b->home_inside);
 	free(b->env_path);
@@ -70,10 +72,93 @@ pb_done(struct vr_pb *b)
 	free(b->cwd_inside);
 }
 
-char *
-vr_pb_real_path(const char *p)
+/* Whether realpath() may be done one component at a time from a resolved parent: no ".",
+ * "..", empty component or trailing slash, which only realpath() itself gets right. */
+static bool
+is_plain_absolute(const char *p)
 {
-	return p && p[0] == '/' ? realpath(p, NULL) : NULL;
+	if (p[0] != '/')
+		return false;
+	for (const char *c = p + 1;; c++) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (!*c)
+			return true;
+	}
+}
+
+static const char *
+memo_get(const struct vr_pb *b, const char *p)
+{
+	for (size_t i = 0; b->memo_in && b->memo_in[i]; i++)
+		if (streq(b->memo_in[i], p))
+			return b->memo_out[i];
+	return NULL;
+}
+
+/*
+ * realpath() from the parent down: the parent's real path comes from the memo (or is
+ * worked out the same way first), then one readlink() tells whether the last component is
+ * a link. The plan resolves dozens of paths under the same few directories (/usr/lib/
+ * python3.Y, the env, the working directory), and realpath() would read every component
+ * of every one of them again. Same answers and errno values as realpath(); anything that is
+ * not a plain absolute path, and link texts that are not, go to realpath().
+ */
+static char *
+real_path(struct vr_pb *b, const char *p, int hops)
+{
+	char text[PATH_MAX];
+	_cleanup_free_ char *parent = NULL, *parent_real = NULL, *cand = NULL, *target = NULL, *res = NULL;
+	const char *hit;
+	ssize_t n;
+
+	if (!is_plain_absolute(p))
+		return realpath(p, NULL);
+	if (streq(p, "/"))
+		return strdup("/");
+	hit = memo_get(b, p);
+	if (hit)
+		return strdup(hit);
+	parent = vr_path_dirname(p);
+	parent_real = parent ? real_path(b, parent, hops) : NULL;
+	if (!parent_real)
+		return NULL;
+	cand = vr_path_join(parent_real, vr_path_basename(p));
+	if (!cand)
+		return NULL;
+	n = readlink(cand, text, sizeof text - 1);
+	if (n < 0 && errno != EINVAL)
+		return NULL; /* ENOENT, ENOTDIR, EACCES: as realpath() says them */
+	if (n < 0) {
+		res = TAKE_PTR(cand); /* there, and not a link */
+	} else {
+		text[n] = 0;
+		if (++hops > MAX_LINK_HOPS) {
+			errno = ELOOP;
+			return NULL;
+		}
+		target = text[0] == '/' ? strdup(text) : vr_path_join(parent_real, text);
+		res = target ? real_path(b, target, hops) : NULL;
+		if (!res)
+			return NULL;
+	}
+	/* A memo that cannot grow costs readlinks, not answers. */
+	if (vr_strv_push(&b->memo_in, p) == 0 && vr_strv_push(&b->memo_out, res) < 0) {
+		size_t last = vr_strv_length(b->memo_in) - 1;
+
+		free(b->memo_in[last]);
+		b->memo_in[last] = NULL;
+	}
+	return TAKE_PTR(res);
+}
+
+char *
+vr_pb_real_path(struct vr_pb *b, const char *p)
+{
+	return p && p[0] == '/' ? real_path(b, p, 0) : NULL;
 }
 
 static char *
@@ -175,9 +260,9 @@ pb_covered(const struct vr_pb *b, const char *path)
 }
 
 int
-vr_pb_push_real(char ***v, const char *path)
+vr_pb_push_real(struct vr_pb *b, char ***v, const char *path)
 {
-	_cleanup_free_ char *r = vr_pb_real_path(path);
+	_cleanup_free_ char *r = vr_pb_real_path(b, path);
 	if (!r || vr_strv_contains(*v, r))
 		return 0;
 	return vr_strv_consume(v, TAKE_PTR(r));
@@ -222,7 +307,7 @@ add_system(struct vr_pb *b)
 			/* A link into /usr stays a link (its text names the time zone of
 			 * /etc/localtime); one elsewhere (resolv.conf into /run) brings only its
 			 * file, never the directory it lives in; one into /proc (mtab) nothing. */
-			_cleanup_free_ char *real = vr_pb_real_path(path), *text = read_link(path);
+			_cleanup_free_ char *real = vr_pb_real_path(b, path), *text = read_link(path);
 			if (!real || !text || vr_path_is_ancestor("/proc", real) || vr_path_is_ancestor("/sys", real) ||
 			    vr_path_is_ancestor("/dev", real))
 				continue;
@@ -238,7 +323,7 @@ add_system(struct vr_pb *b)
 			return r;
 	}
 	/* The CA store is public; the keys beside it are not. */
-	return vr_pb_push_real(&b->cand, "/etc/ssl/private");
+	return vr_pb_push_real(b, &b->cand, "/etc/ssl/private");
 }
 
 /* --- 2. fresh mounts ------------------------------------------------------------------- */
@@ -331,7 +416,7 @@ protect_exe(struct vr_pb *b, const char *path)
 	if (!path || stat(path, &st) < 0 || b->n_exes == VR_PB_MAX_PROTECTED_EXES)
 		return 0;
 	b->exes[b->n_exes++] = st;
-	return vr_pb_push_real(&b->protect, path);
+	return vr_pb_push_real(b, &b->protect, path);
 }
 
 static int
@@ -340,19 +425,19 @@ add_base(struct vr_pb *b)
 	const struct vr_interpreter *py = b->req->base;
 	const char *exe = vr_interpreter_get_executable(py);
 	const char *facts[] = { "stdlib", "platstdlib", "shared_library", "base_prefix", "base_exec_prefix" };
-	_cleanup_free_ char *prefix = vr_pb_real_path(vr_interpreter_info_str(py, "base_prefix"));
-	_cleanup_free_ char *exec_prefix = vr_pb_real_path(vr_interpreter_info_str(py, "base_exec_prefix"));
-	_cleanup_free_ char *stdlib = vr_pb_real_path(vr_interpreter_info_str(py, "stdlib"));
-	_cleanup_free_ char *platstdlib = vr_pb_real_path(vr_interpreter_info_str(py, "platstdlib"));
-	_cleanup_free_ char *shlib = vr_pb_real_path(vr_interpreter_info_str(py, "shared_library"));
+	_cleanup_free_ char *prefix = vr_pb_real_path(b, vr_interpreter_info_str(py, "base_prefix"));
+	_cleanup_free_ char *exec_prefix = vr_pb_real_path(b, vr_interpreter_info_str(py, "base_exec_prefix"));
+	_cleanup_free_ char *stdlib = vr_pb_real_path(b, vr_interpreter_info_str(py, "stdlib"));
+	_cleanup_free_ char *platstdlib = vr_pb_real_path(b, vr_interpreter_info_str(py, "platstdlib"));
+	_cleanup_free_ char *shlib = vr_pb_real_path(b, vr_interpreter_info_str(py, "shared_library"));
 	_cleanup_free_ char *shlib_dir = shlib ? vr_path_dirname(shlib) : NULL;
-	_cleanup_free_ char *exe_real = vr_pb_real_path(exe);
+	_cleanup_free_ char *exe_real = vr_pb_real_path(b, exe);
 	int r;
 
 	if (!exe_real)
 		return -VR_ERR_BROKEN_ENV;
 	for (size_t i = 0; i < ELEMENTSOF(facts); i++)
-		if ((r = vr_pb_push_real(&b->protect, vr_interpreter_info_str(py, facts[i]))) < 0)
+		if ((r = vr_pb_push_real(b, &b->protect, vr_interpreter_info_str(py, facts[i]))) < 0)
 			return r;
 	if ((r = protect_exe(b, exe_real)) < 0)
 		return r;
@@ -541,7 +626,7 @@ add_policy(struct vr_pb *b, struct vr_error *err)
 			r = pb_add(b, VR_MNT_BIND, bind->source, target, flags, true, "the bind target", NULL);
 		} else {
 			/* Bound from where it really is: what is checked is what is mounted. */
-			real = vr_pb_real_path(bind->source);
+			real = vr_pb_real_path(b, bind->source);
 			if (!real)
 				return vr_error_set_at(err, errno, bind->source, "cannot resolve the bind source");
 			r = pb_add(b, VR_MNT_BIND, real, target, flags, true, "the bind target",
@@ -601,7 +686,7 @@ prepare(struct vr_pb *b, struct vr_error *err)
 	if (!b->env_path)
 		return vr_error_set(err, ENOMEM, "plan");
 	vr_path_normalize(b->env_path);
-	b->env_real = vr_pb_real_path(b->env_path);
+	b->env_real = vr_pb_real_path(b, b->env_path);
 	if (!b->env_real)
 		return vr_error_set_at(err, errno == ENOENT ? VR_ERR_NOT_AN_ENV : errno, b->env_path,
 				       "cannot resolve the env's path");
@@ -615,7 +700,7 @@ prepare(struct vr_pb *b, struct vr_error *err)
 		return vr_error_set_at(err, VR_ERR_BAD_PATH, cwd, "the working directory must be an absolute path");
 	vr_path_normalize(cwd);
 	/* The directory itself, not a link to it: what is bound is what is checked. */
-	b->cwd = vr_pb_real_path(cwd);
+	b->cwd = vr_pb_real_path(b, cwd);
 	if (!b->cwd)
 		b->cwd = TAKE_PTR(cwd);
 	return 0;

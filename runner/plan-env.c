@@ -103,11 +103,11 @@ build_path(struct vr_pb *b, const char *set_path, char **ret)
 		*ret = s;
 		return 0;
 	}
-	if (vr_pb_push_real(&seen, env_bin_real) < 0)
+	if (vr_pb_push_real(b, &seen, env_bin_real) < 0)
 		return -ENOMEM;
 	/* Only directories that are there inside, each once (/bin is /usr/bin when merged). */
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		_cleanup_free_ char *host = vr_pb_host_path(b, dirs[i]), *real = vr_pb_real_path(dirs[i]);
+		_cleanup_free_ char *host = vr_pb_host_path(b, dirs[i]), *real = vr_pb_real_path(b, dirs[i]);
 
 		if (!real || !vr_pb_is_dir(real) || vr_strv_contains(seen, real) || vr_pb_hidden_parent(b, dirs[i]) ||
 		    (!host && !vr_pb_find_target(b, dirs[i])))

@@ -118,14 +118,14 @@ out:
  * working directory, the base's files, a link on the way from the env's python to the
  * base, pyvenv.cfg's home. Such an env cannot be hidden whole. */
 static bool
-env_is_needed(const struct vr_pb *b, const char *e)
+env_is_needed(struct vr_pb *b, const char *e)
 {
 	const char *home = vr_env_get(b->req->env, "home");
 
 	if (vr_path_is_ancestor(e, b->env_real) || vr_path_is_ancestor(e, b->cwd))
 		return true;
 	if (home && home[0] == '/') {
-		_cleanup_free_ char *lexical = strdup(home), *real = vr_pb_real_path(home);
+		_cleanup_free_ char *lexical = strdup(home), *real = vr_pb_real_path(b, home);
 
 		if (lexical)
 			vr_path_normalize(lexical);
@@ -163,7 +163,7 @@ push_env_sites(struct vr_pb *b, const char *e)
 				continue;
 			if (asprintf(&s, "%s/%s/site-packages", lib, de->d_name) < 0)
 				return -ENOMEM;
-			if ((r = vr_pb_push_real(&b->cand, s)) < 0)
+			if ((r = vr_pb_push_real(b, &b->cand, s)) < 0)
 				return r;
 		}
 	}
@@ -385,16 +385,16 @@ vr_pb_collect_candidates(struct vr_pb *b)
 	int r;
 
 	json_array_foreach (sp, i, e)
-		if (json_is_string(e) && (r = vr_pb_push_real(&b->cand, json_string_value(e))) < 0)
+		if (json_is_string(e) && (r = vr_pb_push_real(b, &b->cand, json_string_value(e))) < 0)
 			return r;
-	if ((r = vr_pb_push_real(&b->cand, vr_interpreter_info_str(py, "user_site"))) < 0)
+	if ((r = vr_pb_push_real(b, &b->cand, vr_interpreter_info_str(py, "user_site"))) < 0)
 		return r;
 	/* The caller's user site, which the cached facts (of whoever queried) may not name. */
 	if (b->home && *stdlib) {
 		_cleanup_free_ char *s = NULL;
 		if (asprintf(&s, "%s/.local/lib/%s/site-packages", b->home, vr_path_basename(stdlib)) < 0)
 			return -ENOMEM;
-		if ((r = vr_pb_push_real(&b->cand, s)) < 0)
+		if ((r = vr_pb_push_real(b, &b->cand, s)) < 0)
 			return r;
 	}
 	/* venvrun's own cache (interpreter facts, the host scan, wheels): were it reachable,
@@ -403,7 +403,7 @@ vr_pb_collect_candidates(struct vr_pb *b)
 	{
 		_cleanup_free_ char *cache =
 			b->req->cache_dir ? strdup(b->req->cache_dir) : vr_interpreter_cache_dir(NULL);
-		if (cache && *cache && (r = vr_pb_push_real(&b->cand, cache)) < 0)
+		if (cache && *cache && (r = vr_pb_push_real(b, &b->cand, cache)) < 0)
 			return r;
 	}
 	if ((r = collect_host_pythons(b)) < 0)

@@ -29,6 +29,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "dlopen-lib.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -41,11 +42,32 @@
 #define STAMP_MAGIC "venvrun-wheel-stamp 1\n"
 #define STALE_TEMP_SECONDS 3600
 
+/* libzip, loaded by the first wheel read (common/dlopen-lib.h): a run never needs it. */
+VR_DLSYM_DEFINE(zip_discard);
+VR_DLSYM_DEFINE(zip_error_fini);
+VR_DLSYM_DEFINE(zip_error_init_with_code);
+VR_DLSYM_DEFINE(zip_error_strerror);
+VR_DLSYM_DEFINE(zip_fclose);
+VR_DLSYM_DEFINE(zip_fdopen);
+VR_DLSYM_DEFINE(zip_file_get_error);
+VR_DLSYM_DEFINE(zip_file_get_external_attributes);
+VR_DLSYM_DEFINE(zip_fopen_index);
+VR_DLSYM_DEFINE(zip_fread);
+VR_DLSYM_DEFINE(zip_get_error);
+VR_DLSYM_DEFINE(zip_get_num_entries);
+VR_DLSYM_DEFINE(zip_stat_index);
+
+static struct vr_dlopen_lib libzip = VR_DLOPEN_LIB(
+	VR_LIBZIP_SONAME, "libzip", VR_DLSYM(zip_discard), VR_DLSYM(zip_error_fini), VR_DLSYM(zip_error_init_with_code),
+	VR_DLSYM(zip_error_strerror), VR_DLSYM(zip_fclose), VR_DLSYM(zip_fdopen), VR_DLSYM(zip_file_get_error),
+	VR_DLSYM(zip_file_get_external_attributes), VR_DLSYM(zip_fopen_index), VR_DLSYM(zip_fread),
+	VR_DLSYM(zip_get_error), VR_DLSYM(zip_get_num_entries), VR_DLSYM(zip_stat_index));
+
 static inline void
 zip_fclosep(zip_file_t **f)
 {
 	if (*f)
-		zip_fclose(*f);
+		sym_zip_fclose(*f);
 }
 
 struct afile {
@@ -76,7 +98,7 @@ static void
 reader_done(struct reader *rd)
 {
 	if (rd->za)
-		zip_discard(rd->za);
+		sym_zip_discard(rd->za);
 	free(rd->files);
 	free(rd->dist_info);
 	vr_record_free(rd->record, rd->n_record);
@@ -124,9 +146,11 @@ static int
 reader_open(struct reader *rd, int fd, const char *whl, struct vr_error *err)
 {
 	zip_error_t ze;
-	int zerr = 0, copy;
+	int zerr = 0, copy, r;
 
 	rd->whl = whl;
+	if ((r = vr_dlopen_lib(&libzip, err)) < 0)
+		return r;
 	rd->buf = malloc(COPY_BUF);
 	if (!rd->buf)
 		return vr_error_set(err, ENOMEM, "reading '%s'", whl);
@@ -140,15 +164,13 @@ reader_open(struct reader *rd, int fd, const char *whl, struct vr_error *err)
 	}
 	/* ZIP_CHECKCONS: the local headers must agree with the central directory, so two
 	 * readers of the archive (we, then pip) cannot see different files. */
-	rd->za = zip_fdopen(copy, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	rd->za = sym_zip_fdopen(copy, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
 	if (!rd->za) {
-		int r;
-
 		close(copy);
-		zip_error_init_with_code(&ze, zerr);
+		sym_zip_error_init_with_code(&ze, zerr);
 		r = vr_error_set_at(err, VR_ERR_BAD_FILE, whl, "cannot read the archive (truncated or corrupt?): %s",
-				    zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+				    sym_zip_error_strerror(&ze));
+		sym_zip_error_fini(&ze);
 		return r;
 	}
 	return 0;
@@ -158,7 +180,7 @@ reader_open(struct reader *rd, int fd, const char *whl, struct vr_error *err)
 static int
 reader_scan(struct reader *rd, const struct vr_wheel_name *parsed, struct vr_error *err)
 {
-	zip_int64_t n = zip_get_num_entries(rd->za, 0);
+	zip_int64_t n = sym_zip_get_num_entries(rd->za, 0);
 	zip_uint64_t total = 0;
 
 	if (n < 0 || n > VR_WHEEL_MAX_ENTRIES)
@@ -174,9 +196,9 @@ reader_scan(struct reader *rd, const struct vr_wheel_name *parsed, struct vr_err
 		const char *problem, *slash;
 		size_t len;
 
-		if (zip_stat_index(rd->za, (zip_uint64_t)i, 0, &st) < 0)
+		if (sym_zip_stat_index(rd->za, (zip_uint64_t)i, 0, &st) < 0)
 			return vr_error_set_at(err, VR_ERR_BAD_FILE, rd->whl, "entry %lld: %s", (long long)i,
-					       zip_error_strerror(zip_get_error(rd->za)));
+					       sym_zip_error_strerror(sym_zip_get_error(rd->za)));
 		if ((st.valid & (ZIP_STAT_NAME | ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD)) !=
 		    (ZIP_STAT_NAME | ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD))
 			return vr_error_set_at(err, VR_ERR_BAD_FILE, rd->whl, "entry %lld: incomplete directory record",
@@ -189,7 +211,7 @@ reader_scan(struct reader *rd, const struct vr_wheel_name *parsed, struct vr_err
 		problem = vr_wheel_path_problem(st.name, f->is_dir ? len - 1 : len);
 		if (problem)
 			return entry_error(err, VR_ERR_UNSAFE, rd->whl, st.name, "refusing %s", problem);
-		if (zip_file_get_external_attributes(rd->za, (zip_uint64_t)i, 0, &opsys, &attr) < 0)
+		if (sym_zip_file_get_external_attributes(rd->za, (zip_uint64_t)i, 0, &opsys, &attr) < 0)
 			return entry_error(err, VR_ERR_BAD_FILE, rd->whl, st.name, "cannot read its attributes");
 		/* Unix archivers keep st_mode in the high 16 bits. Only files and directories are
 		 * unpacked: a symlink entry could point anywhere once installed. */
@@ -275,17 +297,17 @@ read_entry(struct reader *rd, const struct afile *f, int outfd, struct vr_buf *m
 	struct vr_sha256 h;
 	zip_uint64_t got = 0;
 
-	zf = zip_fopen_index(rd->za, f->index, 0);
+	zf = sym_zip_fopen_index(rd->za, f->index, 0);
 	if (!zf)
 		return entry_error(err, VR_ERR_BAD_FILE, rd->whl, f->name, "cannot read: %s",
-				   zip_error_strerror(zip_get_error(rd->za)));
+				   sym_zip_error_strerror(sym_zip_get_error(rd->za)));
 	vr_sha256_init(&h);
 	for (;;) {
-		zip_int64_t n = zip_fread(zf, rd->buf, COPY_BUF);
+		zip_int64_t n = sym_zip_fread(zf, rd->buf, COPY_BUF);
 
 		if (n < 0)
 			return entry_error(err, VR_ERR_BAD_FILE, rd->whl, f->name, "cannot read: %s",
-					   zip_error_strerror(zip_file_get_error(zf)));
+					   sym_zip_error_strerror(sym_zip_file_get_error(zf)));
 		if (n == 0)
 			break;
 		if ((zip_uint64_t)n > f->size - got)

@@ -245,6 +245,7 @@ vr_sandbox_child(struct vr_sandbox *sb)
 			close(sb->dev_fds[i]);
 	close(sb->root_fd);
 	close(sb->empty_fd);
+	close(sb->empty_dir_fd);
 	prctl(PR_SET_DUMPABLE, 0);
 	reset_handlers();
 

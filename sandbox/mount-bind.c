@@ -27,6 +27,7 @@
 
 #include "venvrun/error.h"
 
+#include "dlopen-lib.h"
 #include "macro.h"
 #include "path.h"
 
@@ -82,16 +83,31 @@ remount_one(const char *path, unsigned long flags)
 	return 0;
 }
 
+/* libmount, loaded by the fallback only (common/dlopen-lib.h): kernels since 5.12 never
+ * need it, and linked it would bring libblkid, libselinux and pcre2 into every start. */
+VR_DLSYM_DEFINE(mnt_free_iter);
+VR_DLSYM_DEFINE(mnt_fs_get_target);
+VR_DLSYM_DEFINE(mnt_new_iter);
+VR_DLSYM_DEFINE(mnt_new_table_from_file);
+VR_DLSYM_DEFINE(mnt_table_next_fs);
+VR_DLSYM_DEFINE(mnt_unref_table);
+
+static struct vr_dlopen_lib libmount = VR_DLOPEN_LIB(
+	VR_LIBMOUNT_SONAME, "libmount", VR_DLSYM(mnt_free_iter), VR_DLSYM(mnt_fs_get_target), VR_DLSYM(mnt_new_iter),
+	VR_DLSYM(mnt_new_table_from_file), VR_DLSYM(mnt_table_next_fs), VR_DLSYM(mnt_unref_table));
+
 static void
 mnt_free_tablep(struct libmnt_table **t)
 {
-	mnt_unref_table(*t);
+	if (*t)
+		sym_mnt_unref_table(*t);
 }
 
 static void
 mnt_free_iterp(struct libmnt_iter **i)
 {
-	mnt_free_iter(*i);
+	if (*i)
+		sym_mnt_free_iter(*i);
 }
 
 static int
@@ -107,12 +123,14 @@ remount_tree(const char *path, unsigned long flags, const char *where, struct vr
 	r = remount_one(path, flags);
 	if (r < 0)
 		return vr_error_set_at(err, r, where, "cannot make '%s' read-only", path);
-	tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if ((r = vr_dlopen_lib(&libmount, err)) < 0)
+		return r;
+	tb = sym_mnt_new_table_from_file("/proc/self/mountinfo");
+	it = sym_mnt_new_iter(MNT_ITER_FORWARD);
 	if (!tb || !it)
 		return vr_error_set_at(err, ENOMEM, where, "cannot read /proc/self/mountinfo");
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *t = mnt_fs_get_target(fs);
+	while (sym_mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *t = sym_mnt_fs_get_target(fs);
 
 		if (!t || streq(t, path) || !vr_path_is_ancestor(path, t))
 			continue;

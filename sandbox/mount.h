@@ -10,6 +10,7 @@
  *
  *     /tmp              the base: a private tmpfs over the host's /tmp, read-only once made
  *     /tmp/empty        an empty file, mode 0, that HIDE and the /proc masks bind over files
+ *     /tmp/empty-dir    an empty directory, mode 0755, that HIDE binds over directories
  *     /tmp/root         the new root: another tmpfs, which pivot_root() makes /
  */
 
@@ -69,7 +70,7 @@ struct vr_mountpoint {
 	int parent_fd;	  /* O_PATH, the directory holding it */
 	int fd;		  /* O_PATH (or the file just created); -1 for VR_MP_PARENT */
 	const char *name; /* the last component, pointing into the target */
-	struct stat st;	  /* of fd, when fd >= 0 */
+	struct stat st;	  /* of fd, when fd >= 0; of a mount point just created, only st_mode */
 };
 
 /* clang-format off */

@@ -47,19 +47,32 @@ vr_mount_own_fs_at(struct vr_sandbox *sb, int dirfd, const char *name)
 	return 0;
 }
 
+/* 1 when dirfd is on a tmpfs this run mounted, 0 when not, or -errno. */
+static int
+is_own_fs(const struct vr_sandbox *sb, int dirfd)
+{
+	struct stat st;
+
+	if (fstat(dirfd, &st) < 0)
+		return -errno;
+	for (size_t i = 0; i < sb->n_own_devs; i++)
+		if (sb->own_devs[i] == st.st_dev)
+			return 1;
+	return 0;
+}
+
 /* May venvrun create entries in this directory? Only when it is on a tmpfs this run
  * mounted: creating a mount point in a bound host directory would change the host's
  * filesystem, which a run must never do. */
 int
 vr_mount_check_creatable(const struct vr_sandbox *sb, int dirfd, const char *target, struct vr_error *err)
 {
-	struct stat st;
+	int r = is_own_fs(sb, dirfd);
 
-	if (fstat(dirfd, &st) < 0)
-		return vr_error_set_at(err, errno, target, "cannot inspect the mount point's parent");
-	for (size_t i = 0; i < sb->n_own_devs; i++)
-		if (sb->own_devs[i] == st.st_dev)
-			return 0;
+	if (r < 0)
+		return vr_error_set_at(err, r, target, "cannot inspect the mount point's parent");
+	if (r > 0)
+		return 0;
 	vr_error_set_at(err, VR_ERR_UNSAFE, target,
 			"the mount point does not exist, and it would have to be created in a bound host "
 			"directory, which venvrun never writes to");
@@ -157,6 +170,7 @@ vr_mountpoint_open(struct vr_sandbox *sb, const char *target, enum vr_mountpoint
 		   struct vr_error *err)
 {
 	const char *name = strrchr(target, '/') + 1;
+	bool created = false;
 	int r;
 
 	*mp = (struct vr_mountpoint)VR_MOUNTPOINT_INIT;
@@ -168,21 +182,42 @@ vr_mountpoint_open(struct vr_sandbox *sb, const char *target, enum vr_mountpoint
 	if (kind == VR_MP_PARENT)
 		return 0;
 
-	mp->fd = openat(mp->parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (mp->fd < 0 && errno == ENOENT && kind != VR_MP_EXISTING) {
-		r = vr_mount_check_creatable(sb, mp->parent_fd, target, err);
-		if (r < 0)
+	/* On a tmpfs this run made, where the mount point is nearly always missing, create it
+	 * first: mkdirat() and O_EXCL say when it is there already, and a new directory or
+	 * empty file needs no look at what it is. Anywhere else nothing is ever created. */
+	if (kind != VR_MP_EXISTING) {
+		r = is_own_fs(sb, mp->parent_fd);
+		if (r < 0) {
+			r = vr_error_set_at(err, r, target, "cannot inspect the mount point's parent");
 			goto fail;
-		if (kind == VR_MP_DIR) {
-			if (mkdirat(mp->parent_fd, name, 0755) < 0 && errno != EEXIST) {
+		}
+		if (r > 0 && kind == VR_MP_DIR) {
+			if (mkdirat(mp->parent_fd, name, 0755) == 0) {
+				mp->fd = openat(mp->parent_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				created = true;
+			} else if (errno != EEXIST) {
 				r = vr_error_set_at(err, errno, target, "cannot create the mount point");
 				goto fail;
 			}
-			mp->fd = openat(mp->parent_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		} else {
-			/* O_EXCL|O_NOFOLLOW: a name that appeared meanwhile is never opened. */
+		} else if (r > 0) {
+			/* O_EXCL|O_NOFOLLOW: a name that is there already is never opened this way. */
 			mp->fd =
 				openat(mp->parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			created = mp->fd >= 0;
+			if (mp->fd < 0 && errno != EEXIST) {
+				r = vr_error_set_at(err, errno, target, "cannot create the mount point");
+				goto fail;
+			}
+		}
+	}
+	if (!created) {
+		mp->fd = openat(mp->parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		/* Missing, on a host directory: say why it is not created. */
+		if (mp->fd < 0 && errno == ENOENT && kind != VR_MP_EXISTING) {
+			r = vr_mount_check_creatable(sb, mp->parent_fd, target, err);
+			if (r < 0)
+				goto fail;
+			errno = ENOENT;
 		}
 	}
 	if (mp->fd < 0) {
@@ -194,6 +229,11 @@ vr_mountpoint_open(struct vr_sandbox *sb, const char *target, enum vr_mountpoint
 		}
 		r = vr_error_set_at(err, r, target, "cannot open the mount point");
 		goto fail;
+	}
+	if (created) {
+		/* What it is, it was just made as. */
+		mp->st.st_mode = kind == VR_MP_DIR ? S_IFDIR | 0755 : S_IFREG | 0644;
+		return 0;
 	}
 	if (fstat(mp->fd, &mp->st) < 0) {
 		r = vr_error_set_at(err, errno, target, "cannot inspect the mount point");

@@ -58,6 +58,7 @@ struct vr_sandbox {
 	size_t n_own_devs;	   /* it creates mount points on */
 	int root_fd;		   /* the new root (O_PATH), until pivot_root */
 	int empty_fd;		   /* an empty, unreadable file on a read-only tmpfs (O_PATH) */
+	int empty_dir_fd;	   /* an empty directory there (O_PATH) */
 };
 
 /* The child's side, from clone() on; never returns (child.c). */

@@ -5,9 +5,9 @@
  * instructions, cached on disk by a hash of the spec, and installed with seccomp(2) just
  * before execve (vr_seccomp_load).
  *
- * Every libseccomp call is in compile(): the cache-hit path and vr_seccomp_load() never
- * touch the library, so a warm launch does not pay for building the filter, and the
- * library can be loaded lazily.
+ * Every libseccomp call is in compile_loaded(), after libseccomp is loaded (dlopen): the
+ * cache-hit path and vr_seccomp_load() never touch the library, so a warm launch neither
+ * builds the filter nor maps libseccomp.
  */
 #include "config.h"
 
@@ -32,6 +32,7 @@
 #include "venvrun/plan.h"
 
 #include "buf.h"
+#include "dlopen-lib.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -39,6 +40,23 @@
 
 #include "plan-internal.h"
 #include "seccomp.h"
+
+/* libseccomp is loaded only when a filter is compiled (dlopen-lib.h): a run whose filter
+ * is in the cache never maps it. */
+VR_DLSYM_DEFINE(seccomp_api_get);
+VR_DLSYM_DEFINE(seccomp_attr_set);
+VR_DLSYM_DEFINE(seccomp_export_bpf);
+VR_DLSYM_DEFINE(seccomp_init);
+VR_DLSYM_DEFINE(seccomp_release);
+VR_DLSYM_DEFINE(seccomp_rule_add_exact);
+VR_DLSYM_DEFINE(seccomp_rule_add_exact_array);
+VR_DLSYM_DEFINE(seccomp_syscall_resolve_name);
+
+static struct vr_dlopen_lib libseccomp =
+	VR_DLOPEN_LIB(VR_LIBSECCOMP_SONAME, "libseccomp", VR_DLSYM(seccomp_api_get), VR_DLSYM(seccomp_attr_set),
+		      VR_DLSYM(seccomp_export_bpf), VR_DLSYM(seccomp_init), VR_DLSYM(seccomp_release),
+		      VR_DLSYM(seccomp_rule_add_exact), VR_DLSYM(seccomp_rule_add_exact_array),
+		      VR_DLSYM(seccomp_syscall_resolve_name));
 
 /* A policy names at most this many calls: every size a caller controls is bounded. */
 #define RULES_MAX 1024
@@ -434,7 +452,7 @@ static void
 seccomp_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
-		seccomp_release(*ctx);
+		sym_seccomp_release(*ctx);
 }
 
 static int
@@ -448,7 +466,7 @@ export_program(scmp_filter_ctx ctx, struct sock_filter **ret, size_t *ret_n, str
 
 	if (fd < 0)
 		return vr_error_set(err, errno, "cannot export the system call filter");
-	r = seccomp_export_bpf(ctx, fd);
+	r = sym_seccomp_export_bpf(ctx, fd);
 	if (r < 0)
 		return vr_error_set(err, VR_ERR_HARDENING, "cannot export the system call filter (%s)", strerror(-r));
 	if (fstat(fd, &st) < 0)
@@ -482,9 +500,9 @@ export_program(scmp_filter_ctx ctx, struct sock_filter **ret, size_t *ret_n, str
  * written for the native syscall numbers and would not match there.
  */
 static int
-compile(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, struct vr_error *err)
+compile_loaded(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, struct vr_error *err)
 {
-	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = sym_seccomp_init(SCMP_ACT_ALLOW);
 	struct scmp_arg_cmp conds[CONDITIONS_MAX];
 	int r;
 
@@ -493,12 +511,12 @@ compile(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, str
 	/* libseccomp asks the kernel which actions it supports and refuses the rest; level 3
 	 * brings KILL_PROCESS and LOG. Below that, seccomp(2) itself is missing (valgrind
 	 * does not emulate it) or the kernel is older than any venvrun supports. */
-	if (seccomp_api_get() < 3)
+	if (sym_seccomp_api_get() < 3)
 		return vr_error_set(err, VR_ERR_HARDENING,
 				    "cannot compile the system call filter: libseccomp finds no kernel support for "
 				    "it (API level %u, 3 needed)",
-				    seccomp_api_get());
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+				    sym_seccomp_api_get());
+	r = sym_seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r < 0)
 		return vr_error_set(err, VR_ERR_HARDENING,
 				    "cannot compile the system call filter: bad-architecture action (%s)",
@@ -512,16 +530,16 @@ compile(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, str
 
 		if (resolved_find(res, b->name))
 			continue; /* the policy's rule replaces the default one */
-		nr = seccomp_syscall_resolve_name(b->name);
+		nr = sym_seccomp_syscall_resolve_name(b->name);
 		if (nr < 0)
 			continue; /* not a call on this architecture (vm86 on x86_64) */
 		r = base_conditions(b, conds, ELEMENTSOF(conds), &n);
 		if (r < 0)
 			return vr_error_set_at(err, VR_ERR_HARDENING, b->name, "too many conditions");
 		if (n == 0)
-			r = seccomp_rule_add_exact(ctx, action, nr, 0);
+			r = sym_seccomp_rule_add_exact(ctx, action, nr, 0);
 		for (size_t j = 0; j < n && r >= 0; j++)
-			r = seccomp_rule_add_exact_array(ctx, action, nr, 1, &conds[j]);
+			r = sym_seccomp_rule_add_exact_array(ctx, action, nr, 1, &conds[j]);
 		if (r < 0)
 			return vr_error_set_at(err, VR_ERR_HARDENING, b->name,
 					       "cannot compile the system call filter's rule (%s)", strerror(-r));
@@ -529,7 +547,7 @@ compile(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, str
 
 	for (size_t i = 0; i < res->n_rules; i++) {
 		const struct vr_syscall_rule *rule = &res->rules[i];
-		int nr = seccomp_syscall_resolve_name(rule->name);
+		int nr = sym_seccomp_syscall_resolve_name(rule->name);
 
 		if (nr == __NR_SCMP_ERROR)
 			return vr_error_set_at(err, VR_ERR_BAD_POLICY, rule->name,
@@ -538,7 +556,7 @@ compile(const struct resolved *res, struct sock_filter **ret, size_t *ret_n, str
 		 * ALLOW only took the name out of the default list, done above. */
 		if (nr < 0 || rule->action == VR_SYSCALL_ALLOW)
 			continue;
-		r = seccomp_rule_add_exact(ctx, scmp_action(rule->action, rule->errno_value, res->log), nr, 0);
+		r = sym_seccomp_rule_add_exact(ctx, scmp_action(rule->action, rule->errno_value, res->log), nr, 0);
 		if (r < 0)
 			return vr_error_set_at(err, VR_ERR_HARDENING, rule->name,
 					       "cannot compile the system call filter's rule (%s)", strerror(-r));
@@ -582,7 +600,9 @@ vr_plan_set_seccomp(struct vr_plan *p, const struct vr_seccomp_spec *spec, const
 		s.from_cache = cache_load(path, &insns, &s.n_insns);
 	}
 	if (!s.from_cache) {
-		r = compile(&res, &insns, &s.n_insns, err);
+		r = vr_dlopen_lib(&libseccomp, err);
+		if (r >= 0)
+			r = compile_loaded(&res, &insns, &s.n_insns, err);
 		if (r < 0) {
 			vr_plan_seccomp_done(&s);
 			return r;

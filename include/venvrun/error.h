@@ -51,6 +51,7 @@ enum vr_error_code {
 	VR_ERR_BAD_POLICY,		/* a policy or manifest that does not parse or validate */
 	VR_ERR_NO_PROFILE,		/* no profile of that name */
 	VR_ERR_HARDENING,		/* hardening the policy asks for cannot be applied here */
+	VR_ERR_MISSING_LIBRARY,		/* a shared library needed for this (libzip, ...) does not load */
 	VR_ERR_MAX,
 };
 

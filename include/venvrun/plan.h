@@ -39,7 +39,7 @@ enum vr_mount_type {
 	VR_MNT_DIR,	/* an empty directory at target (on the root tmpfs) */
 	VR_MNT_SYMLINK, /* a symlink at target whose text is source */
 	VR_MNT_HIDE,	/* make target, which an earlier mount brought in, empty: an empty read-only
-			 * tmpfs over a directory, an empty unreadable file over a file */
+			 * directory over a directory, an empty unreadable file over a file */
 };
 
 enum vr_mount_flags {

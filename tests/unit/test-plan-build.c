@@ -19,6 +19,7 @@
 #include "interp.h"
 #include "macro.h"
 #include "path.h"
+#include "plan-build-internal.h"
 #include "plan-build.h"
 #include "strv.h"
 #include "testlib.h"
@@ -1338,7 +1339,63 @@ START_TEST(other_env_on_the_way_to_the_base_kept)
 }
 END_TEST
 
+/* The plan's realpath(), which resolves from memoised parents, answers as realpath() does:
+ * the same path, or the same errno. Twice each: the second answer comes from the memo. */
+START_TEST(real_path_as_realpath)
+{
+	static const char *const links[][2] = {
+		{ "rel", "a/b" },     { "chain", "rel/c" },	   { "up", "../t/a/b/c/../c" },	 { "loop1", "loop2" },
+		{ "loop2", "loop1" }, { "dangling", "nowhere/x" }, { "a/b/c/back", "../../.." }, { "a/b/self", "." },
+		{ "a/abs", NULL },
+	};
+	static const char *const paths[] = {
+		"",	    "/a",	   "/a/b/c",	"/rel",	       "/rel/c",     "/chain",	   "/chain/f",
+		"/up",	    "/a/b/c/back", "/a/b/self", "/a/b/self/c", "/a/abs",     "/a/abs/b",   "/loop1",
+		"/loop1/x", "/dangling",   "/missing",	"/missing/x",  "/a/b/c/f",   "/a/b/c/f/x", "/a//b",
+		"/a/./b",   "/a/b/../b",   "/a/b/",	"/rel/../a",   "/chain/f/.",
+	};
+	char *t = t_strdupf("%s/t", tmp);
+	struct vr_pb b = { 0 };
+	char *dir = t_strdupf("%s/a/b/c", t), *file = t_strdupf("%s/a/b/c/f", t);
+
+	mkdirs(dir);
+	t_write_file(file, "f\n", false);
+	free(dir), free(file);
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		char *l = t_strdupf("%s/%s", t, links[i][0]);
+		char *text = links[i][1] ? strdup(links[i][1]) : t_strdupf("%s/a", t);
+
+		ck_assert_int_eq(symlink(text, l), 0);
+		free(l), free(text);
+	}
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+			char *p = t_strdupf("%s%s", t, paths[i]), *want, *got;
+			int want_errno, got_errno;
+
+			errno = 0;
+			want = realpath(p, NULL);
+			want_errno = errno;
+			errno = 0;
+			got = vr_pb_real_path(&b, p);
+			got_errno = errno;
+			if (want)
+				ck_assert_msg(got && streq(got, want), "%s: '%s', not '%s'", p, got ? got : "(null)",
+					      want);
+			else
+				ck_assert_msg(!got && got_errno == want_errno, "%s: '%s' (%s), not %s", p,
+					      got ? got : "(null)", strerror(got_errno), strerror(want_errno));
+			free(p), free(want), free(got);
+		}
+	ck_assert_ptr_null(vr_pb_real_path(&b, "relative"));
+	vr_strv_free(b.memo_in);
+	vr_strv_free(b.memo_out);
+	free(t);
+}
+END_TEST
+
 static const struct t_case cases[] = {
+	T_CASE(real_path_as_realpath),
 	T_CASE(env_read_only_unless_install),
 	T_CASE(base_installation_bound_and_its_site_hidden),
 	T_CASE(system_pythons_hidden),
