@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -141,6 +142,57 @@ write_limit(int dirfd, const char *file, uint64_t value, const char *key, const 
 	return 0;
 }
 
+/* The leaf venvrun moves into (below its own cgroup) to let that cgroup pass controllers
+ * on: "venvrun-<pid>.self". It stays after venvrun exits, empty; the next run removes it. */
+#define LEAF_SUFFIX ".self"
+
+static int
+move_into_leaf(int dirfd)
+{
+	char name[48], procs[64];
+
+	snprintf(name, sizeof name, "venvrun-%d" LEAF_SUFFIX, (int)getpid());
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", name);
+	/* Twice: another run's remove_old_leaves() may take the new, still empty leaf away
+	 * between mkdir and the move. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		_cleanup_close_ int fd = -1;
+
+		if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fd = openat(dirfd, procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		/* "0": the writing process, with all its threads. */
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			return -errno;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Leaves of runs that are over: empty cgroups, which rmdir removes; a leaf that still holds
+ * a process (a run going on) refuses with EBUSY and stays. */
+static void
+remove_old_leaves(int dirfd)
+{
+	_cleanup_close_ int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	fd = -1; /* the DIR owns it */
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (vr_startswith(de->d_name, "venvrun-") && n > strlen(LEAF_SUFFIX) &&
+		    streq(de->d_name + n - strlen(LEAF_SUFFIX), LEAF_SUFFIX))
+			(void)unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
 /* The controller listed in dir's cgroup.controllers, and enabled for its children. */
 static int
 check_controller(int dirfd, const char *dir, const char *controllers, const char *name, const char *key,
@@ -174,11 +226,18 @@ check_controller(int dirfd, const char *dir, const char *controllers, const char
 	fd = openat(dirfd, "cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && write(fd, text, (size_t)n) == n)
 		return 0;
+	/* "No internal processes": a cgroup that holds a process (venvrun itself, in the
+	 * cgroup a service manager delegated to it) cannot pass controllers on. venvrun moves
+	 * into a leaf of its own first, as a delegated service is expected to, and tries
+	 * again. */
+	if (fd >= 0 && errno == EBUSY && move_into_leaf(dirfd) == 0 && write(fd, text, (size_t)n) == n)
+		return 0;
 	vr_error_set_at(err, errno, key, "cannot enable the %s controller for the cgroups below %s", name, dir);
 	if (errno == EBUSY)
 		vr_error_set_hint(err,
-				  "a cgroup with processes of its own cannot pass controllers on; start venvrun "
-				  "in a cgroup whose cgroup.subtree_control already enables %s",
+				  "other processes share venvrun's cgroup, which therefore cannot pass controllers "
+				  "on; start venvrun in a cgroup of its own, or one whose cgroup.subtree_control "
+				  "already enables %s",
 				  name);
 	else
 		vr_error_set_hint(err, DELEGATE_HINT);
@@ -202,6 +261,7 @@ vr_cgroup_make(const char *dir, uint64_t memory_max, uint64_t pids_max, struct v
 		vr_error_set_hint(err, DELEGATE_HINT);
 		return -VR_ERR_HARDENING;
 	}
+	remove_old_leaves(cg->parent_fd);
 	if (memory_max != UINT64_MAX) {
 		r = check_controller(cg->parent_fd, dir, controllers, "memory", "limits.memory", err);
 		if (r < 0)

@@ -1412,7 +1412,17 @@ START_TEST(cgroup_fake_tree)
 	 * and removed again. */
 	t_write_file(controllers, "memory pids\n", false);
 	t_write_file(subtree, "memory\n", false);
+	/* Leaves earlier runs moved into: an empty one (the run is over) is removed; one that
+	 * is not empty (a run going on; a file stands for its process here) stays, and so does
+	 * anything not venvrun's. */
+	mkdir_in_scratch("cg/venvrun-999999.self");
+	mkdir_in_scratch("cg/venvrun-999998.self");
+	t_write_file(keep(in_scratch("cg/venvrun-999998.self/cgroup.procs")), "42\n", false);
+	mkdir_in_scratch("cg/other.self");
 	r = vr_cgroup_make(dir, 1 << 20, 10, &cg, &e);
+	ck_assert(!t_exists(keep(in_scratch("cg/venvrun-999999.self"))));
+	ck_assert(t_exists(keep(in_scratch("cg/venvrun-999998.self"))));
+	ck_assert(t_exists(keep(in_scratch("cg/other.self"))));
 	ck_assert_int_eq(r, -ENOENT);
 	ck_assert_str_eq(e.where, "limits.memory");
 	made = t_strdupf("%s/venvrun-%d", dir, (int)getpid());
