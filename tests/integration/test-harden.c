@@ -10,11 +10,15 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -318,6 +322,75 @@ START_TEST(program_gets_a_session_of_its_own)
 }
 END_TEST
 
+/* Interactive on a terminal: the program is the terminal's foreground job in a group of
+ * its own; ^Z does not leave the terminal to a stopped program nobody resumes; ^C is the
+ * program's. */
+static const char interactive_py[] = "import os, sys\n"
+				     "print('fg', os.tcgetpgrp(0) == os.getpgrp() == os.getpid(), flush=True)\n"
+				     "print('got', sys.stdin.readline().strip(), flush=True)\n";
+
+static char *
+read_until(int fd, const char *needle, int timeout_ms)
+{
+	char *acc = calloc(1, 1);
+	size_t len = 0;
+
+	for (int waited = 0; waited < timeout_ms && !strstr(acc, needle); waited += 50) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char buf[512];
+		ssize_t n;
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		n = read(fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		acc = realloc(acc, len + (size_t)n + 1);
+		memcpy(acc + len, buf, (size_t)n);
+		len += (size_t)n;
+		acc[len] = 0;
+	}
+	return acc;
+}
+
+START_TEST(interactive_program_is_the_foreground_job)
+{
+	_cleanup_free_ char *out = NULL, *rest = NULL, *py = t_path(work, "interactive.py");
+	int master, slave, st = 0;
+	pid_t pid;
+
+	t_write_file(py, interactive_py, false);
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = { (char *)t_venvrun_bin(), env, "--", "python", py, NULL };
+
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		if (chdir(work) < 0)
+			_exit(120);
+		execve(argv[0], argv, base_env);
+		_exit(121);
+	}
+	close(slave);
+	out = read_until(master, "fg ", 20000);
+	ck_assert_msg(strstr(out, "fg True"), "%s", out);
+	ck_assert_int_eq(write(master, "\x1a", 1), 1);
+	usleep(300 * 1000);
+	ck_assert_int_eq(write(master, "hello\n", 6), 6);
+	rest = read_until(master, "got hello", 20000);
+	ck_assert_msg(strstr(rest, "got hello"), "after ^Z: %s", rest);
+	for (int i = 0; i < 200 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(50 * 1000);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "venvrun ended with %#x", st);
+	close(master);
+}
+END_TEST
+
 /* ---- describe ------------------------------------------------------------------------ */
 
 START_TEST(describe_shows_the_hardening)
@@ -343,6 +416,7 @@ static const struct t_case cases[] = {
 	T_CASE(pass_fd_keeps_that_descriptor_only),
 	T_CASE(socket_activation_is_passed_on),
 	T_CASE(program_gets_a_session_of_its_own),
+	T_CASE(interactive_program_is_the_foreground_job),
 	T_CASE(describe_shows_the_hardening),
 };
 
