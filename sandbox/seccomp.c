@@ -344,6 +344,15 @@ low_mask(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
 }
 
+/* One comparison, every field named: libseccomp's SCMP_CMP64() leaves datum_b to the
+ * compiler for two-operand comparisons, which clang's -Wmissing-field-initializers
+ * refuses. */
+static struct scmp_arg_cmp
+cmp(unsigned arg, enum scmp_compare op, uint64_t a, uint64_t b)
+{
+	return (struct scmp_arg_cmp){ .arg = arg, .op = op, .datum_a = a, .datum_b = b };
+}
+
 /*
  * Conditions matching every value in [lo, hi], one comparison each. libseccomp compares
  * an argument at most once per rule (seccomp_rule_add(3)), so a range in the middle
@@ -357,13 +366,13 @@ value_ranges(unsigned arg, uint64_t lo, uint64_t hi, struct scmp_arg_cmp *out, s
 	if (lo == hi) {
 		if (*n >= max)
 			return -E2BIG;
-		out[(*n)++] = SCMP_CMP64(arg, SCMP_CMP_EQ, lo);
+		out[(*n)++] = cmp(arg, SCMP_CMP_EQ, lo, 0);
 		return 0;
 	}
 	if (lo == 0 || hi == UINT64_MAX) {
 		if (*n >= max)
 			return -E2BIG;
-		out[(*n)++] = lo == 0 ? SCMP_CMP64(arg, SCMP_CMP_LE, hi) : SCMP_CMP64(arg, SCMP_CMP_GE, lo);
+		out[(*n)++] = lo == 0 ? cmp(arg, SCMP_CMP_LE, hi, 0) : cmp(arg, SCMP_CMP_GE, lo, 0);
 		return 0;
 	}
 	for (;;) {
@@ -376,7 +385,7 @@ value_ranges(unsigned arg, uint64_t lo, uint64_t hi, struct scmp_arg_cmp *out, s
 		size1 = low_mask(bits);
 		if (*n >= max)
 			return -E2BIG;
-		out[(*n)++] = SCMP_CMP64(arg, SCMP_CMP_MASKED_EQ, ~size1, lo);
+		out[(*n)++] = cmp(arg, SCMP_CMP_MASKED_EQ, ~size1, lo);
 		if (hi - lo == size1)
 			return 0;
 		lo += size1 + 1;
@@ -397,11 +406,11 @@ base_conditions(const struct vr_seccomp_base *b, struct scmp_arg_cmp *out, size_
 	case VR_SECCOMP_ARGS_ANY_BIT:
 		/* One rule per bit: a masked comparison is an equality, not "any of". */
 		for (size_t i = 0; i < b->n_values && n < max; i++)
-			out[n++] = SCMP_CMP64(b->arg, SCMP_CMP_MASKED_EQ, b->values[i], b->values[i]);
+			out[n++] = cmp(b->arg, SCMP_CMP_MASKED_EQ, b->values[i], b->values[i]);
 		break;
 	case VR_SECCOMP_ARGS_LOW32:
 		for (size_t i = 0; i < b->n_values && n < max; i++)
-			out[n++] = SCMP_CMP64(b->arg, SCMP_CMP_MASKED_EQ, UINT32_MAX, b->values[i]);
+			out[n++] = cmp(b->arg, SCMP_CMP_MASKED_EQ, UINT32_MAX, b->values[i]);
 		break;
 	case VR_SECCOMP_ARGS_ONLY: {
 		/* The complement of the allowed set, as ranges between its sorted values. */
