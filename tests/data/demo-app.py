@@ -24,3 +24,8 @@ try:
     print("env         ", "writable")
 except OSError as e:
     print("env         ", "read-only (%s)" % e.strerror)
+status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+print("uid         ", os.getuid(), "(nobody when venvrun runs as root)" if os.getuid() == 65534 else "")
+print("seccomp     ", {"0": "off", "1": "strict", "2": "filter"}.get(status.get("Seccomp", "").strip(), "?"),
+      "| no_new_privs", status.get("NoNewPrivs", "?").strip(),
+      "| capabilities", status.get("CapEff", "?").strip())
