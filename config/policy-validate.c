@@ -4,8 +4,6 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +19,7 @@
 
 #include "dlopen-lib.h"
 #include "macro.h"
+#include "nss.h"
 #include "path.h"
 #include "policy.h"
 
@@ -473,38 +472,6 @@ check_hostname(struct ctx *c, json_t *v)
 
 /* --- users and groups ------------------------------------------------------------------ */
 
-/* 1 found, 0 not found, negative errno when the lookup itself failed. The _r functions,
- * because a library must not clobber the static buffer of a caller's getpwnam(). */
-static int
-lookup_id(bool group, const char *name, unsigned id)
-{
-	size_t size = 4096;
-
-	for (;;) {
-		_cleanup_free_ char *buf = malloc(size);
-		struct passwd pw, *pwr = NULL;
-		struct group gr, *grr = NULL;
-		int r;
-
-		if (!buf)
-			return -ENOMEM;
-		if (group)
-			r = name ? getgrnam_r(name, &gr, buf, size, &grr) : getgrgid_r(id, &gr, buf, size, &grr);
-		else
-			r = name ? getpwnam_r(name, &pw, buf, size, &pwr) : getpwuid_r(id, &pw, buf, size, &pwr);
-		if (r == ERANGE && size < (1U << 20)) {
-			size *= 2;
-			continue;
-		}
-		if (r == 0)
-			return (group ? (void *)grr : (void *)pwr) ? 1 : 0;
-		/* getpwnam(3): these mean "not found" in some NSS modules. */
-		if (r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
-			return 0;
-		return -r;
-	}
-}
-
 static int
 check_id(struct ctx *c, json_t *v, bool group)
 {
@@ -515,21 +482,11 @@ check_id(struct ctx *c, json_t *v, bool group)
 		json_int_t id = json_integer_value(v);
 
 		/* (uid_t)-1 is "no change" to setresuid(), never an id. */
-		r = id >= 0 && id < (json_int_t)UINT32_MAX ? lookup_id(group, NULL, (unsigned)id) : 0;
+		r = id >= 0 && id < (json_int_t)UINT32_MAX ? vr_nss_lookup(group, NULL, (unsigned)id, NULL, NULL) : 0;
 	} else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		size_t n = json_string_length(v);
-
-		if (n > STRING_MAX)
+		if (json_string_length(v) > STRING_MAX)
 			return fail(c, "longer than %d bytes", STRING_MAX);
-		r = n > 0 ? lookup_id(group, s, 0) : 0;
-		/* "1000" as a string is a uid unless some user is really called that. */
-		if (r == 0 && n > 0 && n <= 10 && strspn(s, "0123456789") == n) {
-			unsigned long long id = strtoull(s, NULL, 10);
-
-			if (id < UINT32_MAX)
-				r = lookup_id(group, NULL, (unsigned)id);
-		}
+		r = vr_nss_lookup_text(group, json_string_value(v), NULL, NULL);
 	} else
 		return fail(c, "expected a %s name or %s, not %s", what, group ? "gid" : "uid", DESC(v));
 	if (r < 0)

@@ -69,6 +69,11 @@ struct vr_plan_request {
  */
 int vr_plan_build(const struct vr_plan_request *req, struct vr_plan **ret, struct vr_error *err);
 
+/* A "K=V" list's value of `name`, NULL when absent; and setting `len` bytes of `name` to
+ * `value`, replacing an entry of that name (plan-env.c). */
+const char *vr_pb_env_get(char *const *v, const char *name);
+int vr_pb_env_put(char ***v, const char *name, size_t len, const char *value);
+
 /* The policy's hardening keys into `p` (plan-harden.c); may add to the program's
  * environment *env (socket activation). */
 int vr_pb_add_hardening(const struct vr_plan_request *req, struct vr_plan *p, char ***env, struct vr_error *err);

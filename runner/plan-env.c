@@ -61,7 +61,7 @@ vr_env_var_allowed(const char *name, const char *const *pass)
 }
 
 static ssize_t
-env_find(char **v, const char *name, size_t len)
+env_find(char *const *v, const char *name, size_t len)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		if (strneq(v[i], name, len) && v[i][len] == '=')
@@ -69,8 +69,16 @@ env_find(char **v, const char *name, size_t len)
 	return -1;
 }
 
-static int
-env_put(char ***v, const char *name, size_t len, const char *value)
+const char *
+vr_pb_env_get(char *const *v, const char *name)
+{
+	ssize_t i = env_find(v, name, strlen(name));
+
+	return i < 0 ? NULL : v[i] + strlen(name) + 1;
+}
+
+int
+vr_pb_env_put(char ***v, const char *name, size_t len, const char *value)
 {
 	char *e = NULL;
 	ssize_t i = env_find(*v, name, len);
@@ -153,23 +161,24 @@ vr_pb_build_env(struct vr_pb *b, char ***ret)
 		const char *eq = strchr(*s, '=');
 		if (!eq || eq == *s)
 			continue;
-		if ((r = env_put(&env, *s, (size_t)(eq - *s), eq + 1)) < 0)
+		if ((r = vr_pb_env_put(&env, *s, (size_t)(eq - *s), eq + 1)) < 0)
 			return r;
 		if (strneq(*s, "PATH=", 5) && !(set_path = strdup(eq + 1)))
 			return -ENOMEM;
 	}
 	/* What venvrun sets itself wins over both: the env activated, the empty $HOME, no
 	 * user site. A PATH the policy sets still follows the env's bin/. */
-	if ((r = build_path(b, set_path, &path)) < 0 || (r = env_put(&env, "VIRTUAL_ENV", 11, b->env_path)) < 0 ||
-	    (r = env_put(&env, "PATH", 4, path)) < 0 || (r = env_put(&env, "HOME", 4, b->home_inside)) < 0 ||
-	    (r = env_put(&env, "PYTHONNOUSERSITE", 16, "1")) < 0)
+	if ((r = build_path(b, set_path, &path)) < 0 || (r = vr_pb_env_put(&env, "VIRTUAL_ENV", 11, b->env_path)) < 0 ||
+	    (r = vr_pb_env_put(&env, "PATH", 4, path)) < 0 ||
+	    (r = vr_pb_env_put(&env, "HOME", 4, b->home_inside)) < 0 ||
+	    (r = vr_pb_env_put(&env, "PYTHONNOUSERSITE", 16, "1")) < 0)
 		return r;
-	if (env_find(env, "PWD", 3) >= 0 && (r = env_put(&env, "PWD", 3, b->cwd_inside)) < 0)
+	if (env_find(env, "PWD", 3) >= 0 && (r = vr_pb_env_put(&env, "PWD", 3, b->cwd_inside)) < 0)
 		return r;
 	if (req->interactive) {
 		const char *prompt = vr_env_get(req->env, "prompt");
 		_cleanup_free_ char *p = prompt ? vr_pyvenv_cfg_unquote(prompt) : strdup(vr_path_basename(b->env_path));
-		if (!p || (r = env_put(&env, "VIRTUAL_ENV_PROMPT", 18, p)) < 0)
+		if (!p || (r = vr_pb_env_put(&env, "VIRTUAL_ENV_PROMPT", 18, p)) < 0)
 			return p ? r : -ENOMEM;
 	}
 	*ret = TAKE_PTR(env);

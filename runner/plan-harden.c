@@ -14,8 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +26,12 @@
 
 #include "interp.h"
 #include "macro.h"
+#include "nss.h"
 #include "plan-build.h"
 #include "strv.h"
 
 /* Who the program runs as when nothing says otherwise and venvrun is root. */
 #define VR_NOBODY_ID 65534
-#define VR_NSS_BUF 16384
 
 static enum vr_syscall_action
 action_of(enum vr_seccomp_action a)
@@ -144,67 +142,34 @@ add_rlimits(const struct vr_plan_request *req, struct vr_plan *p, struct vr_erro
 	return 0;
 }
 
-/* A number, or NULL when `s` is not all digits (then it is a name). */
-static bool
-parse_id(const char *s, unsigned long *ret)
-{
-	char *end;
-
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
-		return false;
-	errno = 0;
-	*ret = strtoul(s, &end, 10);
-	return errno == 0 && *ret < (unsigned long)(uid_t)-1;
-}
-
+/* The policy's user (a name or a uid, as text) and its primary group. The validator has
+ * checked the entry exists; it may have gone since. */
 static int
-lookup_user(const char *user, uid_t *uid, gid_t *gid, bool *has_gid, struct vr_error *err)
+lookup_user(const char *user, uid_t *uid, gid_t *gid, struct vr_error *err)
 {
-	_cleanup_free_ char *buf = malloc(VR_NSS_BUF);
-	struct passwd pw, *res = NULL;
-	unsigned long n;
-	int r;
+	unsigned u, g;
+	int r = vr_nss_lookup_text(false, user, &u, &g);
 
-	if (!buf)
-		return vr_error_set(err, ENOMEM, "user");
-	if (parse_id(user, &n)) {
-		*uid = (uid_t)n;
-		r = getpwuid_r(*uid, &pw, buf, VR_NSS_BUF, &res);
-	} else {
-		r = getpwnam_r(user, &pw, buf, VR_NSS_BUF, &res);
-		if (r == 0 && !res)
-			return vr_error_set_at(err, VR_ERR_BAD_POLICY, "user", "no user '%s' on this system", user);
-		if (res)
-			*uid = pw.pw_uid;
-	}
-	if (r != 0)
+	if (r < 0)
 		return vr_error_set_at(err, r, "user", "cannot look up user '%s'", user);
-	*has_gid = res != NULL;
-	if (res)
-		*gid = pw.pw_gid;
+	if (r == 0)
+		return vr_error_set_at(err, VR_ERR_BAD_POLICY, "user", "no user '%s' on this system", user);
+	*uid = u;
+	*gid = g;
 	return 0;
 }
 
 static int
 lookup_group(const char *group, gid_t *gid, struct vr_error *err)
 {
-	_cleanup_free_ char *buf = malloc(VR_NSS_BUF);
-	struct group gr, *res = NULL;
-	unsigned long n;
-	int r;
+	unsigned g;
+	int r = vr_nss_lookup_text(true, group, &g, NULL);
 
-	if (!buf)
-		return vr_error_set(err, ENOMEM, "group");
-	if (parse_id(group, &n)) {
-		*gid = (gid_t)n;
-		return 0;
-	}
-	r = getgrnam_r(group, &gr, buf, VR_NSS_BUF, &res);
-	if (r != 0)
+	if (r < 0)
 		return vr_error_set_at(err, r, "group", "cannot look up group '%s'", group);
-	if (!res)
+	if (r == 0)
 		return vr_error_set_at(err, VR_ERR_BAD_POLICY, "group", "no group '%s' on this system", group);
-	*gid = gr.gr_gid;
+	*gid = g;
 	return 0;
 }
 
@@ -212,13 +177,12 @@ lookup_group(const char *group, gid_t *gid, struct vr_error *err)
 static void
 nobody_ids(uid_t *uid, gid_t *gid)
 {
-	bool has_gid = false;
+	unsigned u, g;
 
-	*uid = VR_NOBODY_ID;
-	*gid = VR_NOBODY_ID;
-	if (lookup_user("nobody", uid, gid, &has_gid, NULL) < 0 || !has_gid) {
-		*uid = VR_NOBODY_ID;
-		*gid = VR_NOBODY_ID;
+	*uid = *gid = VR_NOBODY_ID;
+	if (vr_nss_lookup(false, "nobody", 0, &u, &g) == 1) {
+		*uid = u;
+		*gid = g;
 	}
 }
 
@@ -228,30 +192,20 @@ add_ids(const struct vr_plan_request *req, struct vr_plan *p, struct vr_error *e
 	const struct vr_policy_values *v = req->policy;
 	uid_t uid = req->uid;
 	gid_t gid = req->gid;
-	bool has_gid = false;
 	struct stat st;
 	int r;
 
 	if (v->user) {
-		if ((r = lookup_user(v->user, &uid, &gid, &has_gid, err)) < 0)
+		if ((r = lookup_user(v->user, &uid, &gid, err)) < 0)
 			return r;
 	} else if (req->is_root && req->as_env_owner && stat(vr_env_get_path(req->env), &st) == 0) {
 		uid = st.st_uid;
 		gid = st.st_gid;
-		has_gid = true;
 	} else if (req->is_root) {
 		nobody_ids(&uid, &gid);
-		has_gid = true;
-	} else {
-		has_gid = true;
 	}
-	if (v->group) {
-		if ((r = lookup_group(v->group, &gid, err)) < 0)
-			return r;
-	} else if (!has_gid) {
-		return vr_error_set_at(err, VR_ERR_BAD_POLICY, "user",
-				       "user %s has no passwd entry to take a group from; set group too", v->user);
-	}
+	if (v->group && (r = lookup_group(v->group, &gid, err)) < 0)
+		return r;
 
 	if (!req->is_root) {
 		/* Naming oneself changes nothing and is allowed. */
@@ -272,36 +226,6 @@ fd_is_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
-/* Look up NAME in a NULL-terminated "K=V" list. */
-static const char *
-env_get(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; envp && envp[i]; i++)
-		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
-			return envp[i] + n + 1;
-	return NULL;
-}
-
-/* Replace or add NAME=VALUE in *env. */
-static int
-env_put(char ***env, const char *name, const char *value)
-{
-	_cleanup_free_ char *kv = NULL;
-	size_t n = strlen(name);
-
-	if (asprintf(&kv, "%s=%s", name, value) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; *env && (*env)[i]; i++)
-		if (strncmp((*env)[i], name, n) == 0 && (*env)[i][n] == '=') {
-			free((*env)[i]);
-			(*env)[i] = TAKE_PTR(kv);
-			return 0;
-		}
-	return vr_strv_push(env, kv) < 0 ? -ENOMEM : (kv = NULL, 0);
-}
-
 /*
  * Descriptors: those passed with --pass-fd, and systemd's socket activation (LISTEN_PID
  * naming venvrun, LISTEN_FDS=N: descriptors 3 to N+2), which the program gets with
@@ -310,8 +234,8 @@ env_put(char ***env, const char *name, const char *value)
 static int
 add_descriptors(const struct vr_plan_request *req, struct vr_plan *p, char ***env, struct vr_error *err)
 {
-	const char *pid_s = env_get(req->envp, "LISTEN_PID"), *fds_s = env_get(req->envp, "LISTEN_FDS");
-	const char *names = env_get(req->envp, "LISTEN_FDNAMES");
+	const char *pid_s = vr_pb_env_get(req->envp, "LISTEN_PID"), *fds_s = vr_pb_env_get(req->envp, "LISTEN_FDS");
+	const char *names = vr_pb_env_get(req->envp, "LISTEN_FDNAMES");
 	unsigned long n = 0;
 	char *end;
 	int r;
@@ -342,7 +266,8 @@ add_descriptors(const struct vr_plan_request *req, struct vr_plan *p, char ***en
 		if ((r = vr_plan_pass_fd(p, fd, err)) < 0)
 			return r;
 	}
-	if (env_put(env, "LISTEN_FDS", fds_s) < 0 || (names && env_put(env, "LISTEN_FDNAMES", names) < 0))
+	if (vr_pb_env_put(env, "LISTEN_FDS", 10, fds_s) < 0 ||
+	    (names && vr_pb_env_put(env, "LISTEN_FDNAMES", 14, names) < 0))
 		return vr_error_set(err, ENOMEM, "environment");
 	vr_plan_set_listen_pid(p, true);
 	return 0;

@@ -391,6 +391,57 @@ START_TEST(interactive_program_is_the_foreground_job)
 }
 END_TEST
 
+/* Each hardening flag's bad input: one line naming the flag or key, status 125, nothing run. */
+START_TEST(bad_hardening_flags_are_one_line)
+{
+	static const struct {
+		const char *flag, *value, *needle;
+	} bad[] = {
+		{ "--network", "bogus", "network" },
+		{ "--timeout", "soon", "limits.timeout" },
+		{ "--set", "no-equals-sign", "--set" },
+		{ "--set", "limits.nofile=abc", "limits.nofile" },
+		{ "--set", "limits.nosuch=1", "limits.nosuch" },
+		{ "--pass-fd", "2", "--pass-fd" },
+		{ "--pass-fd", "abc", "--pass-fd" },
+		{ "--pass-fd", "63", "--pass-fd 63" },
+		{ "--group", "no-such-group-here", "no-such-group-here" },
+	};
+	_cleanup_free_ char *marker = t_path(work, "ran");
+
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		_cleanup_free_ char *err = NULL;
+
+		ck_assert_msg(vr(NULL, &err, bad[i].flag, bad[i].value, env, "--", "touch", marker, NULL) == 125,
+			      "%s %s", bad[i].flag, bad[i].value);
+		t_assert_one_line_error(err, bad[i].needle);
+		ck_assert_msg(!t_exists(marker), "%s %s: the program ran", bad[i].flag, bad[i].value);
+	}
+}
+END_TEST
+
+/* --network none and loopback from the command line: no interface up, or only lo. */
+START_TEST(network_flag)
+{
+	static const char ifs_py[] = "import socket\n"
+				     "print(sorted(n for _, n in socket.if_nameindex()))\n"
+				     "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+				     "try:\n"
+				     "    socket.create_connection(s.getsockname(), timeout=5); print('connect ok')\n"
+				     "except OSError as e:\n"
+				     "    print('connect', e.errno)\n";
+	_cleanup_free_ char *none = NULL, *lo = NULL, *err = NULL, *err2 = NULL;
+
+	ck_assert_msg(vr(&none, &err, "--network", "none", env, "--", "python", "-c", ifs_py, NULL) == 0, "%s", err);
+	ck_assert_msg(vr(&lo, &err2, "--network", "loopback", env, "--", "python", "-c", ifs_py, NULL) == 0, "%s",
+		      err2);
+	/* Only lo in both; down, even a listener of the program's own is unreachable
+	 * (ENETUNREACH, 101). */
+	ck_assert_str_eq(none, "['lo']\nconnect 101\n");
+	ck_assert_str_eq(lo, "['lo']\nconnect ok\n");
+}
+END_TEST
+
 /* ---- describe ------------------------------------------------------------------------ */
 
 START_TEST(describe_shows_the_hardening)
@@ -410,6 +461,8 @@ static const struct t_case cases[] = {
 	T_CASE(root_runs_the_program_as_nobody),
 	T_CASE(root_only_when_the_policy_says_so),
 	T_CASE(unknown_user_is_one_line),
+	T_CASE(bad_hardening_flags_are_one_line),
+	T_CASE(network_flag),
 	T_CASE(install_runs_as_the_env_owner),
 	T_CASE(python_modules_work_under_the_default_filter),
 	T_CASE(timeout_ends_the_program_with_124),
