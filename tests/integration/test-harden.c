@@ -442,6 +442,24 @@ START_TEST(network_flag)
 }
 END_TEST
 
+/* Socket activation with a LISTEN_FDS that cannot be honoured: one line, nothing run. */
+START_TEST(bad_socket_activation_is_one_line)
+{
+	_cleanup_free_ char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+	ck_assert_int_eq(sh("LISTEN_PID=$$ LISTEN_FDS=abc exec \"$VENVRUN\" \"$ENV\" -- echo ran", &out, &err), 125);
+	t_assert_one_line_error(err, "LISTEN_FDS");
+	ck_assert_str_eq(out, "");
+	/* Three passed, but descriptor 5 is not open. */
+	ck_assert_int_eq(sh("exec 3</dev/null 4</dev/null 5<&-; LISTEN_PID=$$ LISTEN_FDS=3 exec \"$VENVRUN\" "
+			    "\"$ENV\" -- echo ran",
+			    &out2, &err2),
+			 125);
+	t_assert_one_line_error(err2, "5 is not open");
+	ck_assert_str_eq(out2, "");
+}
+END_TEST
+
 /* ---- describe ------------------------------------------------------------------------ */
 
 START_TEST(describe_shows_the_hardening)
@@ -468,6 +486,7 @@ static const struct t_case cases[] = {
 	T_CASE(timeout_ends_the_program_with_124),
 	T_CASE(pass_fd_keeps_that_descriptor_only),
 	T_CASE(socket_activation_is_passed_on),
+	T_CASE(bad_socket_activation_is_one_line),
 	T_CASE(program_gets_a_session_of_its_own),
 	T_CASE(interactive_program_is_the_foreground_job),
 	T_CASE(describe_shows_the_hardening),
