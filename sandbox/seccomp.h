@@ -16,7 +16,7 @@
 
 /* Bump whenever the default table (or how it is compiled) changes: it is part of the
  * digest that names a cache entry, so old entries are simply never looked up again. */
-#define VR_SECCOMP_TABLE_VERSION 1
+#define VR_SECCOMP_TABLE_VERSION 2
 
 /* How a default entry restricts its call. */
 enum vr_seccomp_args {
