@@ -8,7 +8,11 @@
 #   virtualenv --symlink-app-data -p PY DIR      (app-data seeder, symlinks; warm)
 #
 # plus one cold venvrun create (the wheels cache removed first). Then prints
-# the ratios and checks the targets from the seeding issue. Every tool gets
+# the ratios and checks the targets from the seeding issue. All of it twice
+# when /dev/shm is a tmpfs and the scratch directory is not: once on the
+# scratch directory's filesystem, once in memory, since creating some hundred
+# inodes costs 5 to 80 ms on a disk filesystem depending on its state, and the
+# `cp -al` floor row shows how much of a create is the filesystem's. Every tool gets
 # a private cache under the benchmark's scratch directory, so nothing of the
 # user's is used or changed. Options: see bench/lib.bash (usage). Never
 # fails because of timing.
@@ -38,7 +42,6 @@ print_setup() {
     echo "interpreter: $PYTHON ($pyver)"
     echo "venvrun:     $VENVRUN ($("$VENVRUN" version 2>/dev/null || echo 'version unknown'))"
     echo "timer:       $TIMER_DESC"
-    echo "scratch:     $BENCH_TMP ($(stat -f -c %T "$BENCH_TMP"))"
     echo "machine:     $(nproc) CPUs, $(uname -sr)"
 }
 
@@ -50,15 +53,18 @@ measure_slow() {
     RUNS=$saved
 }
 
+# Where the envs and caches of one pass go: the scratch directory, or one in memory.
+SCRATCH=
+
 measure_creates() {
-    local env=$BENCH_TMP/env
-    export VENVRUN_CACHE_DIR=$BENCH_TMP/venvrun-cache
-    export VIRTUALENV_OVERRIDE_APP_DATA=$BENCH_TMP/virtualenv-app-data
+    local env=$SCRATCH/env
+    export VENVRUN_CACHE_DIR=$SCRATCH/venvrun-cache
+    export VIRTUALENV_OVERRIDE_APP_DATA=$SCRATCH/virtualenv-app-data
     unset VENVRUN_WHEEL_PATH
 
     # The seeded create must work before it is timed (no wheel source: skip).
-    if ! "$VENVRUN" create -q -p "$PYTHON" "$env" 2>"$BENCH_TMP/seed.err"; then
-        sed 's/^/    /' "$BENCH_TMP/seed.err"
+    if ! "$VENVRUN" create -q -p "$PYTHON" "$env" 2>"$SCRATCH/seed.err"; then
+        sed 's/^/    /' "$SCRATCH/seed.err"
         skip "venvrun cannot seed pip here (no wheel source for $PYTHON)"
     fi
     rm -rf -- "$env"
@@ -85,7 +91,7 @@ measure_creates() {
 # The interpreter facts stay cached, as after any earlier venvrun use.
 COLD_MS=
 measure_cold() {
-    local env=$BENCH_TMP/env-cold
+    local env=$SCRATCH/env-cold
     rm -rf -- "$VENVRUN_CACHE_DIR/wheels" "$env"
     COLD_MS=$("$PYTHON" - "$VENVRUN" "$PYTHON" "$env" <<'EOF'
 import subprocess, sys, time
@@ -136,10 +142,12 @@ print_targets() {
         "--symlink-app-data ~115 ms, uv venv --seed 20 ms (published)"
 }
 
-main() {
-    bench_init "$@"
-    print_setup
-    echo
+# One pass: every row, the cold create, the ratios and the targets, on the
+# filesystem that holds $SCRATCH.
+run_pass() {
+    SCRATCH=$1
+    STATS=()
+    echo "-- on $(stat -f -c %T "$SCRATCH") ($SCRATCH) --"
     measure_creates
     print_table "$VENVRUN_ROW" "$VENV_ROW" "$VIRTUALENV_ROW" "$VIRTUALENV_SYMLINK_ROW" "$FLOOR_ROW"
     echo
@@ -148,6 +156,23 @@ main() {
     print_ratios
     echo
     print_targets
+}
+
+main() {
+    local shm
+    bench_init "$@"
+    print_setup
+    echo
+    run_pass "$BENCH_TMP"
+    if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs && $(stat -f -c %T "$BENCH_TMP") != tmpfs ]]; then
+        # The exit trap removes this directory too, which we just created (mktemp's
+        # names hold no quote, so expanding them into the trap's text is safe).
+        shm=$(mktemp -d /dev/shm/venvrun-bench.XXXXXX) || die "mktemp in /dev/shm failed"
+        # shellcheck disable=SC2064
+        trap "rm -rf -- '$shm' '$BENCH_TMP'" EXIT
+        echo
+        run_pass "$shm"
+    fi
 }
 
 main "$@"
