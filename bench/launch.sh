@@ -25,6 +25,7 @@ readonly VENVRUN_ROW="venvrun ENV -- python -c pass"
 readonly BWRAP_ROW="bwrap, same plan, python -c pass"
 readonly STRICT_ROW="venvrun --profile strict"
 readonly BWRAP_HARD_ROW="bwrap, same plan + filter"
+readonly UNSHARE_ROW="unshare, namespaces only (floor)"
 
 # Targets from the project's issue.
 readonly TARGET_ADDED_MS=1.5
@@ -97,6 +98,13 @@ main() {
     measure "$BARE_ROW" "" "$env/bin/python" -c pass
     measure "$VENVRUN_ROW" "" "$VENVRUN" "$env" -- python -c pass
     measure "$STRICT_ROW" "" "$VENVRUN" --profile strict "$env" -- python -c pass
+    # The floor: the namespaces venvrun makes (a user namespace too when not root), made by
+    # util-linux's unshare, with no root built, no mounts, no hardening.
+    if command -v unshare >/dev/null; then
+        local userns=()
+        (($(id -u) == 0)) || userns=(--user --map-root-user)
+        measure "$UNSHARE_ROW" "" unshare "${userns[@]}" --mount --pid --ipc --uts --fork "$env/bin/python" -c pass
+    fi
     if command -v bwrap >/dev/null; then
         mapfile -t bwrap_args < <(bwrap_args_from_plan "$env")
         measure "$BWRAP_ROW" "" bwrap "${bwrap_args[@]}" "$env/bin/python" -c pass
@@ -112,7 +120,7 @@ main() {
     else
         echo "bwrap: not installed (Debian: bubblewrap), skipping its row"
     fi
-    print_table "$BARE_ROW" "$VENVRUN_ROW" "$STRICT_ROW" "$BWRAP_ROW" "$BWRAP_HARD_ROW"
+    print_table "$BARE_ROW" "$VENVRUN_ROW" "$STRICT_ROW" "$BWRAP_ROW" "$BWRAP_HARD_ROW" "$UNSHARE_ROW"
     echo
 
     local bare venvrun added
@@ -126,6 +134,10 @@ main() {
     fi
     awk -v a="$(stat_ms "$STRICT_ROW" 1)" -v b="$bare" 'BEGIN { printf "venvrun --profile strict adds %.2f ms over bare python (median)\n", a - b }'
     [[ -z ${STATS[$BWRAP_HARD_ROW]:-} ]] || ratio_line "$BWRAP_HARD_ROW" "$VENVRUN_ROW" "venvrun (both with the filter)"
+    if [[ -n ${STATS[$UNSHARE_ROW]:-} ]]; then
+        awk -v u="$(stat_ms "$UNSHARE_ROW" 1)" -v b="$bare" -v v="$venvrun" 'BEGIN {
+            printf "the namespaces alone (unshare) add %.2f ms; venvrun adds %.2f ms more: starting venvrun, the plan, the root (mounts, pivot_root), the hardening\n", u - b, v - u }'
+    fi
     rss=
     if [[ -x /usr/bin/time ]]; then
         rss=$(/usr/bin/time -f %M "$VENVRUN" "$env" -- true 2>&1 >/dev/null | tail -n 1)
