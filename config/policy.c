@@ -179,10 +179,18 @@ schema_lookup(const char *path, const char *where, const struct vr_schema **ret,
 			known[k++] = f->key;
 		known[k] = NULL;
 		close = vr_did_you_mean(key, known);
+		/* The whole key the user wrote, and which part of it is unknown when it is not
+		 * the last: "no.such.key: unknown key \"no\"". */
+		if (p[n] != 0 && close)
+			return vr_error_set_at(err, VR_ERR_BAD_POLICY, where,
+					       "%s: unknown key \"%s\"; did you mean \"%.*s%s\"?", path, key,
+					       (int)(p - path), path, close);
+		if (p[n] != 0)
+			return vr_error_set_at(err, VR_ERR_BAD_POLICY, where, "%s: unknown key \"%s\"", path, key);
 		if (close)
-			return vr_error_set_at(err, VR_ERR_BAD_POLICY, where, "%.*s: unknown key; did you mean \"%s\"?",
-					       (int)(p + n - path), path, close);
-		return vr_error_set_at(err, VR_ERR_BAD_POLICY, where, "%.*s: unknown key", (int)(p + n - path), path);
+			return vr_error_set_at(err, VR_ERR_BAD_POLICY, where, "%s: unknown key; did you mean \"%s\"?",
+					       path, close);
+		return vr_error_set_at(err, VR_ERR_BAD_POLICY, where, "%s: unknown key", path);
 	}
 	*ret = s;
 	return 0;

@@ -913,7 +913,11 @@ START_TEST(set_errors_leave_the_layer_alone)
 	ck_assert_int_eq(vr_policy_set(p, "netwrk", "none", "--x", &err), -VR_ERR_BAD_POLICY);
 	ck_assert_str_eq(err.message, "netwrk: unknown key; did you mean \"network\"?");
 	ck_assert_int_eq(vr_policy_set(p, "banana.split", "x", "--x", &err), -VR_ERR_BAD_POLICY);
-	ck_assert_str_eq(err.message, "banana: unknown key");
+	ck_assert_str_eq(err.message, "banana.split: unknown key \"banana\"");
+	ck_assert_int_eq(vr_policy_set(p, "limitz.nofile", "1", "--x", &err), -VR_ERR_BAD_POLICY);
+	ck_assert_str_eq(err.message, "limitz.nofile: unknown key \"limitz\"; did you mean \"limits\"?");
+	ck_assert_int_eq(vr_policy_set(p, "filesystem.bindz.x", "1", "--x", &err), -VR_ERR_BAD_POLICY);
+	ck_assert_str_eq(err.message, "filesystem.bindz.x: unknown key \"bindz\"; did you mean \"filesystem.binds\"?");
 	ck_assert_int_eq(vr_policy_set(p, "limits", "x", "--x", &err), -VR_ERR_BAD_POLICY);
 	ck_assert_str_eq(err.message, "limits: set one of its keys, not the whole group");
 	ck_assert_int_eq(vr_policy_set(p, "network.mode", "x", "--x", &err), -VR_ERR_BAD_POLICY);
