@@ -2,9 +2,9 @@
 #pragma once
 
 /*
- * What wheel-name.c, wheel-record.c and wheel-cache.c share, and what the unit test and the
- * fuzz target reach below wheel.h: the bounds, sha256 in RECORD's form, the RFC 822 header
- * reader for METADATA and WHEEL, and verification of an archive without writing a cache.
+ * What wheel-name.c, wheel-record.c, wheel-unpack.c and wheel-cache.c share, and what the unit
+ * test and the fuzz target reach below wheel.h: the bounds, sha256 in RECORD's form, the RFC 822
+ * header reader for METADATA and WHEEL, and verification of an archive without writing a cache.
  */
 
 #include <stdbool.h>
@@ -31,6 +31,9 @@
  * file): a warm check is one stat per file. Not listed in RECORD; the seeder works from
  * RECORD and never sees it. */
 #define VR_WHEEL_STAMP ".venvrun-stamp"
+/* Its first line; then "wheel-size N", "dist-info NAME" and one "SIZE MTIME_NS DIGEST PATH"
+ * line a file. wheel-unpack.c writes it, wheel-cache.c checks it. */
+#define VR_WHEEL_STAMP_MAGIC "venvrun-wheel-stamp 1\n"
 
 /* The digest as RECORD writes it: "sha256=" and 43 characters of urlsafe base64 without
  * padding (PEP 376 / the binary distribution format). */
@@ -70,3 +73,12 @@ int vr_wheel_name_entry(const struct vr_wheel_name *n, char *buf, size_t size);
  * errors; `parsed` (may be NULL) is its parsed file name, checked against the .dist-info.
  */
 int vr_wheel_verify_fd(int fd, const char *name, const struct vr_wheel_name *parsed, struct vr_error *err);
+
+/*
+ * Read and check the wheel open at `fd` (not taken) like vr_wheel_verify_fd(), and unpack it
+ * into the empty directory `rootfd`, read-only, with its stamp (`wheel_size` is the wheel
+ * file's size). On success, moves what it read (dist-info name, RECORD, WHEEL, METADATA,
+ * scripts) into `w`; on failure, what it wrote stays in `rootfd` for the caller to remove.
+ */
+int vr_wheel_unpack_at(int fd, long long wheel_size, const char *whl, const struct vr_wheel_name *name, int rootfd,
+		       struct vr_wheel_entry *w, struct vr_error *err);
