@@ -222,21 +222,39 @@ t_read_file(const char *path)
 	return s;
 }
 
+static void
+add_case(Suite *s, const struct t_case *c, void (*setup)(void), void (*teardown)(void))
+{
+	TCase *tc = tcase_create(c->name);
+
+	tcase_add_test(tc, *c->test);
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	/* Integration cases run real interpreters; the per-case limit is generous and
+	 * CK_DEFAULT_TIMEOUT can still override it. */
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 t_suite(const char *name, const struct t_case *cases, size_t n, void (*setup)(void), void (*teardown)(void))
 {
 	Suite *s = suite_create(name);
 
-	for (size_t i = 0; i < n; i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_test(tc, *cases[i].test);
-		if (setup || teardown)
-			tcase_add_checked_fixture(tc, setup, teardown);
-		/* Integration cases run real interpreters; the per-case limit is generous and
-		 * CK_DEFAULT_TIMEOUT can still override it. */
-		tcase_set_timeout(tc, 300);
-		suite_add_tcase(s, tc);
-	}
+	for (size_t i = 0; i < n; i++)
+		add_case(s, &cases[i], setup, teardown);
+	return s;
+}
+
+Suite *
+t_suite_of_tables(const char *name, const struct t_case *const *tables, size_t n_tables, void (*setup)(void),
+		  void (*teardown)(void))
+{
+	Suite *s = suite_create(name);
+
+	for (size_t t = 0; t < n_tables; t++)
+		for (const struct t_case *c = tables[t]; c->name; c++)
+			add_case(s, c, setup, teardown);
 	return s;
 }
 

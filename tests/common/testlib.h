@@ -61,5 +61,10 @@ Suite *t_suite(const char *name, const struct t_case *cases, size_t n, void (*se
 #define T_SUITE_FIXTURE(name, cases, setup, teardown) \
 	t_suite((name), (cases), sizeof(cases) / sizeof((cases)[0]), (setup), (teardown))
 
+/* A suite split over files: each file's table of cases ends with { NULL, NULL }, and the
+ * suite runs them in the order given. */
+Suite *t_suite_of_tables(const char *name, const struct t_case *const *tables, size_t n_tables, void (*setup)(void),
+			 void (*teardown)(void));
+
 /* Run one suite in fork mode and return the process exit status for meson. */
 int t_run_suite(Suite *s);

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +34,6 @@ main(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *parent = NULL;
-	struct t_case cases[64];
-	size_t n = 0;
 	int r;
 
 	if (access(SYSTEM_PYTHON, X_OK) < 0) {
@@ -51,12 +48,7 @@ main(void)
 		return EXIT_FAILURE;
 	}
 	setenv("TMPDIR", parent, 1);
-	for (size_t f = 0; f < ELEMENTSOF(case_files); f++)
-		for (const struct t_case *c = case_files[f]; c->name; c++) {
-			assert(n < ELEMENTSOF(cases));
-			cases[n++] = *c;
-		}
-	r = t_run_suite(t_suite("interpreters", cases, n, NULL, NULL));
+	r = t_run_suite(t_suite_of_tables("interpreters", case_files, ELEMENTSOF(case_files), NULL, NULL));
 	t_rm_rf(parent);
 	free(parent);
 	return r;

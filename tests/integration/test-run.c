@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -45,18 +44,10 @@ userns_possible(void)
 int
 main(void)
 {
-	struct t_case cases[64];
-	size_t n = 0;
-
 	if (geteuid() != 0 && !userns_possible()) {
 		fprintf(stderr, "skip: not root and unprivileged user namespaces are not available "
 				"(unshare(CLONE_NEWUSER) fails): venvrun cannot make a sandbox here\n");
 		return T_EXIT_SKIP;
 	}
-	for (size_t f = 0; f < ELEMENTSOF(case_files); f++)
-		for (const struct t_case *c = case_files[f]; c->name; c++) {
-			assert(n < ELEMENTSOF(cases));
-			cases[n++] = *c;
-		}
-	return t_run_suite(t_suite("run", cases, n, NULL, NULL));
+	return t_run_suite(t_suite_of_tables("run", case_files, ELEMENTSOF(case_files), NULL, NULL));
 }
