@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -220,6 +221,41 @@ t_read_file(const char *path)
 	if (vr_read_file_at(AT_FDCWD, path, 64 << 20, &s, NULL, NULL, NULL) < 0)
 		return NULL;
 	return s;
+}
+
+char **
+t_procs_with(const char *needle, pid_t skip)
+{
+	DIR *d = opendir("/proc");
+	char **found = NULL;
+	struct dirent *de;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		char path[300], buf[65536];
+		pid_t pid = atoi(de->d_name);
+		ssize_t n;
+		int fd;
+
+		if (pid <= 0 || pid == skip || pid == getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue; /* a kernel thread, or a zombie */
+		for (ssize_t i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[n] = 0;
+		if (strstr(buf, needle))
+			ck_assert_int_eq(vr_strv_consume(&found, t_strdupf("%d: %.200s", (int)pid, buf)), 0);
+	}
+	closedir(d);
+	return found;
 }
 
 static void

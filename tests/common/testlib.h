@@ -46,6 +46,11 @@ void t_assert_one_line_error(const char *err, const char *needle);
 /* The path of a program on PATH, or NULL. */
 char *t_which(const char *name);
 
+/* The host's processes, but this one and `skip`, whose command line (its NULs read as
+ * spaces) holds `needle`: "PID: COMMAND LINE" each, a NULL-terminated vector (NULL for
+ * none), to count, report, or kill by atoi(). */
+char **t_procs_with(const char *needle, pid_t skip);
+
 /* A suite of one TCase per test, named after the test function. */
 struct t_case {
 	const char *name;

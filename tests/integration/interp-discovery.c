@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strv.h"
+
 #include "interp-helpers.h"
 
 /* ===================================================================================== */
@@ -369,38 +371,17 @@ START_TEST(fake_python_crashes)
 }
 END_TEST
 
-/* Processes whose command line holds `needle`, other than this one. */
+/* Processes whose command line holds `needle`, other than this one: their pids, at most
+ * `max` of them, and how many were stored. */
 static size_t
 processes_with(const char *needle, pid_t *pids, size_t max)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
+	char **found = t_procs_with(needle, 0);
 	size_t n = 0;
 
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d))) {
-		char path[64], buf[8192];
-		int pid = atoi(de->d_name), fd;
-		ssize_t len;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9' || pid == getpid())
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		for (ssize_t i = 0; i < len; i++)
-			if (buf[i] == 0)
-				buf[i] = ' ';
-		buf[len] = 0;
-		if (strstr(buf, needle) && n < max)
-			pids[n++] = pid;
-	}
-	closedir(d);
+	for (; found && found[n] && n < max; n++)
+		pids[n] = atoi(found[n]);
+	vr_strv_free(found);
 	return n;
 }
 

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -291,40 +290,6 @@ wait_file(const char *path, pid_t pid, int ms)
 		usleep(10000);
 	}
 	return false;
-}
-
-char **
-procs_with(const char *needle, pid_t skip)
-{
-	DIR *d = opendir("/proc");
-	char **found = NULL;
-	struct dirent *de;
-
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d))) {
-		char path[300], buf[65536];
-		ssize_t n;
-		int fd;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9' || atoi(de->d_name) == skip ||
-		    atoi(de->d_name) == getpid())
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof buf);
-		close(fd);
-		if (n > 0 && memmem(buf, (size_t)n, needle, strlen(needle))) {
-			for (ssize_t i = 0; i < n - 1; i++)
-				if (!buf[i])
-					buf[i] = ' ';
-			buf[n - 1] = '\0';
-			vr_strv_consume(&found, t_strdupf("%s: %.200s", de->d_name, buf));
-		}
-	}
-	closedir(d);
-	return found;
 }
 
 void

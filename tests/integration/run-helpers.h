@@ -54,8 +54,6 @@ pid_t spawn_vr(const char *errfile, char *const args[]);
 int wait_for(pid_t pid, int ms);
 /* Wait up to `ms` for a file to appear while `pid` still runs. */
 bool wait_file(const char *path, pid_t pid, int ms);
-/* The host's processes whose command line holds `needle` (NULs kept as NULs), but `skip`. */
-char **procs_with(const char *needle, pid_t skip);
 /* Kill what a failed test left behind, so one failure does not leave sleepers around. */
 void kill_procs(char **found);
 /* The strings of `v`, each on its own indented line, for messages. */

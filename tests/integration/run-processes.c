@@ -124,7 +124,7 @@ daemon_reaped(enum who w)
 		ck_assert_msg(false, "the daemon did not start: %s", errs);
 	}
 	/* The daemon is there, seen from the host. */
-	during = procs_with(dmark, pid);
+	during = t_procs_with(dmark, pid);
 	list = joined(during);
 	ck_assert_msg(vr_strv_length(during) == 1, "expected the daemon once in /proc, found:%s", list);
 	t_write_file(go, "", false);
@@ -132,12 +132,12 @@ daemon_reaped(enum who w)
 	if (rc < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		kill_procs(procs_with(mark, 0));
+		kill_procs(t_procs_with(mark, 0));
 	}
 	ck_assert_msg(rc == 0, "venvrun %s after the program exited; the daemon:%s",
 		      rc < 0 ? "did not return within 10 s" : "failed", list);
 	/* Gone the moment venvrun returns, and nothing else of this run either. */
-	after = procs_with(mark, 0);
+	after = t_procs_with(mark, 0);
 	kill_procs(after);
 	ck_assert_msg(vr_strv_length(after) == 0, "left behind after the program exited:%s", list2 = joined(after));
 	env_facts_done(&a);
@@ -193,7 +193,7 @@ kill9(enum who w)
 		errs = t_read_file(errfile);
 		ck_assert_msg(false, "the program did not start: %s", errs);
 	}
-	during = procs_with(mark, pid);
+	during = t_procs_with(mark, pid);
 	ck_assert_msg(vr_strv_length(during) >= 3, "expected the program and its two sleepers in /proc, found:%s",
 		      list = joined(during));
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
@@ -202,7 +202,7 @@ kill9(enum who w)
 	/* The kernel may take a moment to tear the namespace down: poll a little. */
 	for (int i = 0; i < 100; i++) {
 		vr_strv_free(after);
-		after = procs_with(mark, 0);
+		after = t_procs_with(mark, 0);
 		if (!after)
 			break;
 		usleep(20000);
@@ -256,7 +256,7 @@ no_leaks(enum who w)
 	after = t_read_file("/proc/self/mountinfo");
 	ck_assert_ptr_nonnull(after);
 	ck_assert_str_eq(after, before);
-	left = procs_with(mark, 0);
+	left = t_procs_with(mark, 0);
 	kill_procs(left);
 	ck_assert_msg(vr_strv_length(left) == 0, "left behind after 200 runs:%s", list = joined(left));
 	env_facts_done(&e);

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +22,7 @@
 #include "venvrun/run.h"
 
 #include "macro.h"
+#include "strv.h"
 #include "testlib.h"
 
 #include "sandbox-helpers.h"
@@ -31,34 +31,10 @@
 static int
 host_processes_with(const char *needle)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
+	char **found = t_procs_with(needle, 0);
+	int n = (int)vr_strv_length(found);
 
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d))) {
-		char path[300], buf[4096];
-		ssize_t len;
-		int fd;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		for (ssize_t i = 0; i < len; i++)
-			if (buf[i] == 0)
-				buf[i] = ' ';
-		buf[len] = 0;
-		if (strstr(buf, needle))
-			n++;
-	}
-	closedir(d);
+	vr_strv_free(found);
 	return n;
 }
 
