@@ -271,22 +271,34 @@ vr_mkdir_parents(const char *path, mode_t mode, char ***created, struct vr_error
 	return 0;
 }
 
+DIR *
+vr_opendir_at(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+	return d;
+}
+
 static int
 rm_rf_children(int dirfd, dev_t dev, const char *where, struct vr_error *err)
 {
-	_cleanup_close_ int dupfd = -1;
-	DIR *d;
+	/* "." so the caller keeps its own descriptor. */
+	DIR *d = vr_opendir_at(dirfd, ".", 0);
 	struct dirent *de;
 	int r = 0;
 
-	/* fdopendir takes the descriptor; reopen "." so the caller keeps its own. */
-	dupfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dupfd < 0)
-		return vr_error_set_at(err, errno, where, "cannot open directory");
-	d = fdopendir(dupfd);
 	if (!d)
 		return vr_error_set_at(err, errno, where, "cannot open directory");
-	TAKE_FD(dupfd);
 	while ((de = readdir(d))) {
 		struct stat st;
 
@@ -356,18 +368,12 @@ vr_rm_rf_at(int dirfd, const char *name, const char *where, struct vr_error *err
 bool
 vr_dir_is_empty_at(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = vr_opendir_at(dirfd, name, 0);
 	struct dirent *de;
 	bool empty = true;
-	DIR *d;
 
-	if (fd < 0)
+	if (!d)
 		return false;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return false;
-	}
 	while ((de = readdir(d)))
 		if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
 			empty = false;

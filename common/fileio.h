@@ -6,6 +6,7 @@
  * never follow a symlink at the final component, so a planted link cannot redirect them.
  */
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -46,6 +47,11 @@ int vr_mkdir_parents(const char *path, mode_t mode, char ***created, struct vr_e
  * is refused with EXDEV before anything under it is touched.
  */
 int vr_rm_rf_at(int dirfd, const char *name, const char *where, struct vr_error *err);
+
+/* The directory at dirfd/name (name "." for dirfd itself, which stays the caller's) open for
+ * reading, with O_DIRECTORY | O_CLOEXEC and `flags` (O_NOFOLLOW, say); NULL with errno set
+ * when it cannot be opened. closedir() it. */
+DIR *vr_opendir_at(int dirfd, const char *name, int flags);
 
 /* True when the directory at dirfd/name has no entries (errors count as not empty). */
 bool vr_dir_is_empty_at(int dirfd, const char *name);

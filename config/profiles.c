@@ -370,20 +370,15 @@ name_cmp(const void *a, const void *b)
 static int
 scan_dir(const char *dir, char ***names, struct vr_error *err)
 {
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	DIR *d = vr_opendir_at(AT_FDCWD, dir, 0);
 	struct dirent *de;
 	int r = 0;
 
-	if (fd < 0) {
+	if (!d) {
 		if (errno == ENOENT)
 			return 0;
 		return vr_error_set_at(err, errno, dir, "cannot open the profile directory");
 	}
-	d = fdopendir(fd);
-	if (!d)
-		return vr_error_set_at(err, errno, dir, "cannot read the profile directory");
-	TAKE_FD(fd);
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *name = NULL;
 		size_t n = strlen(de->d_name);

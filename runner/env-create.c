@@ -187,20 +187,14 @@ remove_stale_temps(int parentfd, const char *name)
 {
 	_cleanup_free_ char *prefix = temp_prefix(name);
 	_cleanup_strv_free_ char **stale = NULL;
-	int fd;
 	DIR *d;
 	struct dirent *de;
 
 	if (!prefix)
 		return;
-	fd = openat(parentfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	d = vr_opendir_at(parentfd, ".", 0);
+	if (!d)
 		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(d)))
 		if (vr_startswith(de->d_name, prefix) && strlen(de->d_name) == strlen(prefix) + 16)
 			vr_strv_push(&stale, de->d_name);

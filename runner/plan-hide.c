@@ -31,6 +31,7 @@
 #include "venvrun/venvrun.h"
 
 #include "env.h"
+#include "fileio.h"
 #include "host-pythons.h"
 #include "interp.h"
 #include "log.h"
@@ -270,18 +271,12 @@ scan_envs(struct vr_pb *b, const char *top)
 			const char *dir = level.v[i];
 			_cleanup_(closedirp) DIR *d = NULL;
 			struct dirent *de;
-			int fd;
 
 			if (++listed > ENV_SCAN_MAX_DIRS)
 				goto bound;
-			fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0)
+			d = vr_opendir_at(AT_FDCWD, dir, O_NOFOLLOW);
+			if (!d)
 				continue;
-			d = fdopendir(fd);
-			if (!d) {
-				close(fd);
-				continue;
-			}
 			while ((de = readdir(d))) {
 				char cfg[NAME_MAX + sizeof "/pyvenv.cfg"];
 				unsigned char type = de->d_type;

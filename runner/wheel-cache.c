@@ -249,19 +249,12 @@ entry_reset(struct vr_wheel_entry *w)
 static void
 remove_stale_temps(int wfd)
 {
+	DIR *d = vr_opendir_at(wfd, ".", 0);
 	time_t now = time(NULL);
 	struct dirent *de;
-	DIR *d;
-	int dfd;
 
-	dfd = openat(wfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	if (!d)
 		return;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
-	}
 	while ((de = readdir(d))) {
 		struct stat st;
 

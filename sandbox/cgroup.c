@@ -176,13 +176,11 @@ move_into_leaf(int dirfd)
 static void
 remove_old_leaves(int dirfd)
 {
-	_cleanup_close_ int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = vr_opendir_at(dirfd, ".", 0);
 	struct dirent *de;
 
 	if (!d)
 		return;
-	fd = -1; /* the DIR owns it */
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
