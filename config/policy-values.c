@@ -137,6 +137,26 @@ get_duration(const json_t *doc, const char *path, uint64_t *ret_ms, bool *ret_un
 	return wrong(err, path, "a duration or \"unlimited\"");
 }
 
+/* The list at `path` and a zeroed array for it of one element more than it holds (a
+ * terminator), of `size`-byte elements. */
+static int
+get_list(const json_t *doc, const char *path, size_t size, json_t **ret_list, void *ret_array, struct vr_error *err)
+{
+	json_t *list = lookup(doc, path);
+	void *a;
+
+	if (!list)
+		return missing(err, path);
+	if (!json_is_array(list))
+		return wrong(err, path, "a list");
+	a = calloc(json_array_size(list) + 1, size);
+	if (!a)
+		return vr_error_set(err, ENOMEM, "%s", path);
+	*ret_list = list;
+	*(void **)ret_array = a;
+	return 0;
+}
+
 /* A list of strings as a NULL-terminated array pointing into the document. */
 static int
 get_strv(const json_t *doc, const char *path, const char *const **ret, struct vr_error *err)
@@ -144,15 +164,10 @@ get_strv(const json_t *doc, const char *path, const char *const **ret, struct vr
 	_cleanup_free_ const char **a = NULL;
 	size_t i;
 	json_t *v, *e;
+	int r;
 
-	v = lookup(doc, path);
-	if (!v)
-		return missing(err, path);
-	if (!json_is_array(v))
-		return wrong(err, path, "a list");
-	a = calloc(json_array_size(v) + 1, sizeof *a);
-	if (!a)
-		return vr_error_set(err, ENOMEM, "%s", path);
+	if ((r = get_list(doc, path, sizeof *a, &v, &a, err)) < 0)
+		return r;
 	json_array_foreach (v, i, e) {
 		a[i] = json_string_value(e);
 		if (!a[i])
@@ -169,15 +184,10 @@ get_binds(const json_t *doc, struct vr_policy_values *v, struct vr_error *err)
 	_cleanup_free_ struct vr_policy_bind *b = NULL;
 	json_t *list, *e;
 	size_t i;
+	int r;
 
-	list = lookup(doc, path);
-	if (!list)
-		return missing(err, path);
-	if (!json_is_array(list))
-		return wrong(err, path, "a list");
-	b = calloc(json_array_size(list) + 1, sizeof *b);
-	if (!b)
-		return vr_error_set(err, ENOMEM, "%s", path);
+	if ((r = get_list(doc, path, sizeof *b, &list, &b, err)) < 0)
+		return r;
 	json_array_foreach (list, i, e) {
 		json_t *mode = json_object_get(e, "mode"), *optional = json_object_get(e, "optional");
 
@@ -247,15 +257,10 @@ get_syscalls(const json_t *doc, const char *path, const struct vr_policy_syscall
 	_cleanup_free_ struct vr_policy_syscall *a = NULL;
 	json_t *list, *e;
 	size_t i;
+	int r;
 
-	list = lookup(doc, path);
-	if (!list)
-		return missing(err, path);
-	if (!json_is_array(list))
-		return wrong(err, path, "a list");
-	a = calloc(json_array_size(list) + 1, sizeof *a);
-	if (!a)
-		return vr_error_set(err, ENOMEM, "%s", path);
+	if ((r = get_list(doc, path, sizeof *a, &list, &a, err)) < 0)
+		return r;
 	json_array_foreach (list, i, e)
 		if (syscall_entry(e, &a[i]) < 0)
 			return vr_error_set(err, VR_ERR_BAD_POLICY,
